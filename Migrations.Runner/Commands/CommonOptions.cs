@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Migrations.Runner.Services;
+
+namespace Migrations.Runner.Commands;
+
+/// <summary>Options every verb understands (recursive on the root) and the ones several verbs share.</summary>
+internal sealed class CommonOptions
+{
+    public Option<string?> Connection { get; } = new("--connection", "-c")
+    {
+        Description = $"Npgsql connection string (Host=...;Database=...). Default: {RunnerConfiguration.ConnectionStringVariable}, then appsettings.{{Environment}}.json, then appsettings.json (ConnectionStrings:Default), then the local development database",
+        Recursive = true,
+    };
+
+    public Option<string?> Environment { get; } = new("--environment", "-e")
+    {
+        Description = $"Environment name (Development, Staging, Production). Default: {RunnerConfiguration.EnvironmentVariable}, else Development",
+        Recursive = true,
+    };
+
+    public Option<string?> Assembly { get; } = new("--assembly", "-a")
+    {
+        Description = "Path of a FluentMigrator migrations .dll to run instead of the built-in Migrations project",
+        Recursive = true,
+    };
+
+    public Option<bool> Verbose { get; } = new("--verbose", "-v")
+    {
+        Description = "Show FluentMigrator's log (SQL, timings) and stack traces on errors",
+        Recursive = true,
+    };
+
+    public Option<int> LockTimeout { get; } = new("--lock-timeout")
+    {
+        Description = "Seconds to wait for another runner's migration lock before giving up",
+        DefaultValueFactory = _ => 300,
+    };
+
+    public Option<bool> Yes { get; } = new("--yes", "-y")
+    {
+        Description = "Confirm a destructive verb in the Production environment",
+    };
+
+    public Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Machine-readable output on stdout",
+    };
+
+    public CommonOptions()
+    {
+        LockTimeout.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError("--lock-timeout must be 0 or more seconds");
+            }
+        });
+    }
+
+    /// <summary>A target version: 0 (none) or more.</summary>
+    public static Option<long?> Target(string description)
+    {
+        var option = new Option<long?>("--to", "-t") { Description = description };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<long?>() < 0)
+            {
+                r.AddError("--to must be a version number, 0 or more");
+            }
+        });
+        return option;
+    }
+
+    public void AddGlobalsTo(RootCommand root)
+    {
+        root.Options.Add(Connection);
+        root.Options.Add(Environment);
+        root.Options.Add(Assembly);
+        root.Options.Add(Verbose);
+    }
+}

@@ -1,0 +1,128 @@
+using System.CommandLine;
+using Migrations.Runner.Services;
+
+namespace Migrations.Runner.Commands;
+
+/// <summary>
+/// One verb's run: resolves configuration lazily and once, and turns every failure into one error line, indented
+/// details, and a line of what to do next, with the password redacted and the stack trace only with --verbose.
+/// </summary>
+internal sealed class Invocation
+{
+    private readonly CommonOptions _options;
+    private ConnectionSettings? _settings;
+    private MigrationAssembly? _assembly;
+    private Redactor _redactor = new(null);
+
+    private Invocation(ParseResult parse, CommonOptions options, RunnerConsole console)
+    {
+        Parse = parse;
+        _options = options;
+        Console = console;
+    }
+
+    public ParseResult Parse { get; }
+
+    public RunnerConsole Console { get; }
+
+    public TextWriter Out => Console.Out;
+
+    public bool Verbose => Parse.GetValue(_options.Verbose);
+
+    public ConnectionSettings Settings => _settings ??= RunnerConfiguration.Resolve(
+        Parse.GetValue(_options.Connection), Parse.GetValue(_options.Environment), Console.GetEnvironmentVariable, Console.WorkingDirectory);
+
+    public MigrationAssembly Assembly => _assembly ??= MigrationAssembly.Load(Parse.GetValue(_options.Assembly));
+
+    /// <summary>Wires <paramref name="action"/> as the verb's action inside the shared error handling.</summary>
+    public static void Bind(Command command, CommonOptions options, RunnerConsole console, Func<Invocation, CancellationToken, Task<int>> action)
+    {
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var invocation = new Invocation(parse, options, console);
+            return await invocation.RunAsync(action, cancellationToken);
+        });
+    }
+
+    /// <summary>The configured connection string, or the local development database started on demand (never in Production).</summary>
+    public async Task<string> ConnectionStringAsync(CancellationToken cancellationToken)
+    {
+        if (Settings.ConnectionString is { } configured)
+        {
+            _redactor = new Redactor(configured);
+            return configured;
+        }
+
+        if (Settings.IsProduction)
+        {
+            throw new RunnerException("no connection string configured for the Production environment",
+                $"pass --connection or set {RunnerConfiguration.ConnectionStringVariable}", ExitCodes.Usage);
+        }
+
+        var directory = DevDatabase.FindDirectory(Console.WorkingDirectory, Console.GetEnvironmentVariable);
+        var connectionString = await DevDatabase.EnsureAsync(directory, cancellationToken);
+        var port = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Port;
+        Error($"note: no connection configured; using the local development database {DevDatabase.DatabaseName} on 127.0.0.1:{port} (data in {directory}). Point elsewhere with --connection or {RunnerConfiguration.ConnectionStringVariable}.");
+        return connectionString;
+    }
+
+    /// <summary>Throws a usage error unless the environment is not Production or --yes was given.</summary>
+    public void ConfirmDestructive(string verb)
+    {
+        if (Settings.IsProduction && !Parse.GetValue(_options.Yes))
+        {
+            throw new RunnerException($"refusing to {verb} in the Production environment without --yes",
+                "rerun with --yes once you are sure", ExitCodes.Usage);
+        }
+    }
+
+    public RunOptions RunOptions() => new()
+    {
+        LockTimeout = TimeSpan.FromSeconds(Parse.GetValue(_options.LockTimeout)),
+        OnLockWait = (holder, waited) => Error(
+            $"waiting for the migration lock held by {holder?.Describe() ?? "another session"} ({waited.TotalSeconds:0} s so far)"),
+        OnStep = step => Out.WriteLine(Report.Step(step)),
+        Verbose = Verbose ? Console.Error : null,
+    };
+
+    public void Error(string line) => Console.Error.WriteLine(_redactor.Redact(line));
+
+    private async Task<int> RunAsync(Func<Invocation, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await action(this, cancellationToken);
+        }
+        catch (RunnerException e)
+        {
+            Error("error: " + e.Message);
+            foreach (var detail in e.Details)
+            {
+                Error("  " + detail);
+            }
+
+            if (e.Advice is not null)
+            {
+                Error("next: " + e.Advice);
+            }
+
+            if (Verbose)
+            {
+                Error(e.ToString());
+            }
+
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            Error("error: cancelled");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e)
+        {
+            Error($"error: unexpected {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+            Error(Verbose ? e.ToString() : "next: rerun with --verbose for the stack trace, and report it if it looks like a bug");
+            return ExitCodes.Failure;
+        }
+    }
+}

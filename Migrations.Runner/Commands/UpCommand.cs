@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Migrations.Runner.Services;
+
+namespace Migrations.Runner.Commands;
+
+internal static class UpCommand
+{
+    public static Command Create(CommonOptions options, RunnerConsole console)
+    {
+        var target = CommonOptions.Target("Apply pending migrations up to and including this version (default: all)");
+        var outOfOrder = new Option<bool>("--out-of-order") { Description = "Also apply pending migrations older than the newest applied one" };
+        var command = new Command("up", "Apply pending migrations in version order, each in its own transaction") { target, outOfOrder, options.LockTimeout };
+        Invocation.Bind(command, options, console, async (run, ct) =>
+        {
+            var connection = await run.ConnectionStringAsync(ct);
+            var service = new MigrationService(run.Assembly, connection, run.RunOptions());
+            var result = await service.UpAsync(run.Parse.GetValue(target), run.Parse.GetValue(outOfOrder), ct);
+            run.Out.WriteLine(result.Steps.Count == 0
+                ? $"Nothing to apply; current version {Report.Version(result.CurrentVersion)}."
+                : $"Applied {Report.Plural(result.Steps.Count, "migration")} in {Report.Seconds(result.Elapsed)}; current version {Report.Version(result.CurrentVersion)}.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

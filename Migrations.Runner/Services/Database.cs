@@ -1,0 +1,54 @@
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Migrations.Runner.Services;
+
+/// <summary>Opening connections with errors a person can act on.</summary>
+public static class Database
+{
+    /// <exception cref="RunnerException">The server cannot be reached or refuses the login; the message names host, port, database and user, never the password.</exception>
+    public static async Task<NpgsqlConnection> OpenAsync(string connectionString, bool pooling = true, CancellationToken cancellationToken = default)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!pooling)
+        {
+            builder.Pooling = false;
+        }
+
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
+        {
+            await connection.DisposeAsync();
+            throw ConnectionFailed(builder, e);
+        }
+    }
+
+    internal static RunnerException ConnectionFailed(NpgsqlConnectionStringBuilder builder, Exception e)
+    {
+        var where = $"{builder.Host}:{builder.Port} database {builder.Database ?? builder.Username} as {builder.Username ?? "(default user)"}";
+        var reason = e switch
+        {
+            PostgresException pg => $"{pg.SqlState} {pg.MessageText}",
+            _ => Innermost(e).Message,
+        };
+        var advice = e is PostgresException { SqlState: "3D000" }
+            ? "create the database first (CREATE DATABASE) or fix Database= in the connection string"
+            : "check the connection string (--connection, DATABASE_CONNECTION_STRING or appsettings.json) and that the server is running";
+        return new RunnerException($"cannot connect to {where}: {reason}", advice, ExitCodes.Failure, e);
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
+    }
+}

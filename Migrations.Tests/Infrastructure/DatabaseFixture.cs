@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using Npgsql;
+
+namespace Migrations.Tests.Infrastructure;
+
+/// <summary>
+/// Fresh databases for one test class on the shared <see cref="PostgresServer"/>; every database it created is dropped
+/// when the class is done, so classes run in parallel without seeing each other.
+/// </summary>
+public sealed class DatabaseFixture : IAsyncLifetime
+{
+    private readonly ConcurrentBag<string> _created = [];
+
+    public string ServerConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync() => ServerConnectionString = await PostgresServer.GetConnectionStringAsync();
+
+    /// <summary>Creates an empty database, or a copy of <paramref name="template"/>; returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string? template = null)
+    {
+        var name = "t_" + Guid.NewGuid().ToString("N")[..16];
+        var sql = template is null
+            ? $"CREATE DATABASE \"{name}\""
+            : $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"";
+        await ExecuteOnServerAsync(sql);
+        _created.Add(name);
+        return ConnectionStringFor(name);
+    }
+
+    /// <summary>The connection string for database <paramref name="name"/> on the same server, as the same user.</summary>
+    public string ConnectionStringFor(string name) =>
+        new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
+
+    public async Task ExecuteOnServerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ServerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        foreach (var name in _created)
+        {
+            await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using Migrations.Runner.Services;
+using Npgsql;
+using Testcontainers.PostgreSql;
+
+namespace Migrations.Tests.Infrastructure;
+
+/// <summary>
+/// The one PostgreSQL server of a test run, found the cheapest way that works, in this order:
+/// 1. <c>TEST_DATABASE_CONNECTION_STRING</c> (a superuser connection; CI or a developer's own server);
+/// 2. Testcontainers, when a Docker engine answers;
+/// 3. a throwaway cluster from the installed PostgreSQL binaries, in a temporary folder on a free port.
+/// Started once per test process and stopped when it exits.
+/// </summary>
+public static class PostgresServer
+{
+    public const string ConnectionStringVariable = "TEST_DATABASE_CONNECTION_STRING";
+    public const string PostgresImage = "postgres:15-alpine";
+
+    private static readonly Lazy<Task<string>> Server = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Superuser connection string to the server's maintenance database.</summary>
+    public static Task<string> GetConnectionStringAsync() => Server.Value;
+
+    /// <summary>How the server was obtained, for test output.</summary>
+    public static string Source { get; private set; } = "not started";
+
+    private static async Task<string> StartAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable(ConnectionStringVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            Source = ConnectionStringVariable;
+            return configured;
+        }
+
+        if (DockerAnswers())
+        {
+            var container = new PostgreSqlBuilder(PostgresImage).Build();
+            await container.StartAsync();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            Source = "Testcontainers " + PostgresImage;
+            return new NpgsqlConnectionStringBuilder(container.GetConnectionString()) { Database = "postgres" }.ConnectionString;
+        }
+
+        var directory = Path.Combine(Path.GetTempPath(), "migrations-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        var cluster = await LocalPostgresCluster.StartAsync(directory, durable: false);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DropAsync().GetAwaiter().GetResult();
+        Source = $"local cluster on port {cluster.Port}";
+        return cluster.ConnectionString;
+    }
+
+    // Cheap checks first: Testcontainers' own probe pings every endpoint, and without any socket or DOCKER_HOST there is nothing to ping.
+    private static bool DockerAnswers()
+    {
+        if (Environment.GetEnvironmentVariable("DOCKER_HOST") is null && !File.Exists("/var/run/docker.sock"))
+        {
+            return false;
+        }
+
+        try
+        {
+            return DotNet.Testcontainers.Configurations.TestcontainersSettings.OS.DockerEndpointAuthConfig is not null;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}

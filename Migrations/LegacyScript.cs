@@ -1,0 +1,59 @@
+
+namespace Migrations;
+
+/// <summary>
+/// Reads the legacy SQL embedded from <c>legacy-sql/</c> (one copy, byte for byte).
+/// </summary>
+public static class LegacyScript
+{
+    private const string Prefix = "LegacySql.";
+
+    /// <summary>The text of an embedded legacy file, e.g. <c>"001_initial_schema.sql"</c> or <c>"rollback/001_rollback.sql"</c>.</summary>
+    /// <exception cref="FileNotFoundException">No such file was embedded: the name is wrong or the csproj glob missed it.</exception>
+    public static string Read(string relativePath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(relativePath);
+        var name = Prefix + relativePath.Replace('/', '.');
+        using var stream = typeof(LegacyScript).Assembly.GetManifestResourceStream(name)
+            ?? throw new FileNotFoundException($"legacy-sql/{relativePath} is not embedded in {typeof(LegacyScript).Assembly.GetName().Name}.", relativePath);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Every embedded legacy file name, relative to <c>legacy-sql/</c>, in ordinal order.</summary>
+    public static IReadOnlyList<string> All() =>
+        [.. typeof(LegacyScript).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
+            .Select(n => n[Prefix.Length..])
+            .Select(n => n.StartsWith("rollback.", StringComparison.Ordinal) ? "rollback/" + n["rollback.".Length..] : n)
+            .Order(StringComparer.Ordinal)];
+
+    /// <summary>Splits plain SQL on lines that end with <c>;</c>; comment-only chunks are dropped.</summary>
+    public static IReadOnlyList<string> SplitStatements(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        var statements = new List<string>();
+        var current = new System.Text.StringBuilder();
+        foreach (var line in sql.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        {
+            current.Append(line).Append('\n');
+            if (line.TrimEnd().EndsWith(';'))
+            {
+                Flush();
+            }
+        }
+        Flush();
+        return statements;
+
+        void Flush()
+        {
+            var text = current.ToString().Trim();
+            current.Clear();
+            var hasCode = text.Split('\n').Any(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith("--", StringComparison.Ordinal));
+            if (hasCode)
+            {
+                statements.Add(text);
+            }
+        }
+    }
+}

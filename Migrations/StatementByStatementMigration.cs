@@ -1,0 +1,20 @@
+using FluentMigrator;
+
+namespace Migrations;
+
+/// <summary>
+/// Base for migrations whose SQL must be sent one statement per command: <c>CREATE INDEX CONCURRENTLY</c> is refused
+/// inside a transaction block, and a multi-statement command is one implicit transaction. Pair it with
+/// <c>TransactionBehavior.None</c> on the <c>[Migration]</c> attribute.
+/// </summary>
+public abstract class StatementByStatementMigration : Migration
+{
+    /// <summary>Runs a legacy file (plain statements, each ending with <c>;</c> at the end of a line, no function bodies).</summary>
+    protected void ExecuteEachStatement(string relativePath)
+    {
+        foreach (var statement in LegacyScript.SplitStatements(LegacyScript.Read(relativePath)))
+        {
+            Execute.Sql(statement);
+        }
+    }
+}

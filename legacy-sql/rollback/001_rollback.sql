@@ -1,0 +1,3 @@
+-- Rollback of 001_initial_schema.sql.
+DROP TABLE users;
+DROP TABLE organizations;
