@@ -1,1 +1,3 @@
-return 0;
+using Migrations.Runner.Commands;
+
+return await Cli.InvokeAsync(args, RunnerConsole.System);

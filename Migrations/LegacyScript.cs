@@ -20,10 +20,10 @@ public static class LegacyScript
         return reader.ReadToEnd();
     }
 
-    /// <summary>Every embedded legacy file name, relative to <c>legacy-sql/</c>, in ordinal order.</summary>
+    /// <summary>Every embedded legacy SQL file name, relative to <c>legacy-sql/</c>, in ordinal order.</summary>
     public static IReadOnlyList<string> All() =>
         [.. typeof(LegacyScript).Assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
+            .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
             .Select(n => n[Prefix.Length..])
             .Select(n => n.StartsWith("rollback.", StringComparison.Ordinal) ? "rollback/" + n["rollback.".Length..] : n)
             .Order(StringComparer.Ordinal)];

@@ -18,9 +18,10 @@ internal sealed class CommonOptions
         Recursive = true,
     };
 
-    public Option<string?> Assembly { get; } = new("--assembly", "-a")
+    public Option<string[]> Assembly { get; } = new("--assembly", "-a")
     {
-        Description = "Path of a FluentMigrator migrations .dll to run instead of the built-in Migrations project",
+        Description = "Path of a FluentMigrator migrations .dll to run instead of the built-in Migrations project (repeat to combine several)",
+        AllowMultipleArgumentsPerToken = false,
         Recursive = true,
     };
 
@@ -38,7 +39,12 @@ internal sealed class CommonOptions
 
     public Option<bool> Yes { get; } = new("--yes", "-y")
     {
-        Description = "Confirm a destructive verb in the Production environment",
+        Description = "Confirm this verb in the Production environment",
+    };
+
+    public Option<string?> ShadowConnection { get; } = new("--shadow-connection")
+    {
+        Description = "Connection to the server on which to create the scratch database (default: the live database's server)",
     };
 
     public Option<bool> Json { get; } = new("--json")
@@ -50,7 +56,7 @@ internal sealed class CommonOptions
     {
         LockTimeout.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 0)
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var seconds) && seconds < 0)
             {
                 r.AddError("--lock-timeout must be 0 or more seconds");
             }
@@ -63,7 +69,7 @@ internal sealed class CommonOptions
         var option = new Option<long?>("--to", "-t") { Description = description };
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<long?>() < 0)
+            if (r.Tokens.Count == 1 && long.TryParse(r.Tokens[0].Value, out var version) && version < 0)
             {
                 r.AddError("--to must be a version number, 0 or more");
             }

@@ -15,7 +15,7 @@ internal static class DownCommand
         {
             var to = run.Parse.GetValue(target)!.Value;
             var connection = await run.ConnectionStringAsync(ct);
-            var service = new MigrationService(run.Assembly, connection, run.RunOptions());
+            var service = new MigrationService(run.Migrations, connection, run.RunOptions());
             if (run.Parse.GetValue(preview))
             {
                 PreviewCommand.Print(run.Out, await service.PreviewDownAsync(to, ct), "down");

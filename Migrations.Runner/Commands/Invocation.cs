@@ -11,7 +11,7 @@ internal sealed class Invocation
 {
     private readonly CommonOptions _options;
     private ConnectionSettings? _settings;
-    private MigrationAssembly? _assembly;
+    private MigrationSet? _migrations;
     private Redactor _redactor = new(null);
 
     private Invocation(ParseResult parse, CommonOptions options, RunnerConsole console)
@@ -32,7 +32,7 @@ internal sealed class Invocation
     public ConnectionSettings Settings => _settings ??= RunnerConfiguration.Resolve(
         Parse.GetValue(_options.Connection), Parse.GetValue(_options.Environment), Console.GetEnvironmentVariable, Console.WorkingDirectory);
 
-    public MigrationAssembly Assembly => _assembly ??= MigrationAssembly.Load(Parse.GetValue(_options.Assembly));
+    public MigrationSet Migrations => _migrations ??= MigrationSet.Load(Parse.GetValue(_options.Assembly));
 
     /// <summary>Wires <paramref name="action"/> as the verb's action inside the shared error handling.</summary>
     public static void Bind(Command command, CommonOptions options, RunnerConsole console, Func<Invocation, CancellationToken, Task<int>> action)

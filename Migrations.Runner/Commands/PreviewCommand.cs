@@ -12,7 +12,7 @@ internal static class PreviewCommand
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
             var connection = await run.ConnectionStringAsync(ct);
-            var service = new MigrationService(run.Assembly, connection, run.RunOptions());
+            var service = new MigrationService(run.Migrations, connection, run.RunOptions());
             Print(run.Out, await service.PreviewUpAsync(run.Parse.GetValue(target), ct), "up");
             return ExitCodes.Success;
         });

@@ -10,7 +10,7 @@ internal static class RollbackCommand
         var steps = new Option<int>("--steps", "-n") { Description = "How many of the newest applied migrations to revert", DefaultValueFactory = _ => 1 };
         steps.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 1)
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var count) && count < 1)
             {
                 r.AddError("--steps must be 1 or more");
             }
@@ -20,7 +20,7 @@ internal static class RollbackCommand
         {
             var connection = await run.ConnectionStringAsync(ct);
             run.ConfirmDestructive("roll back");
-            var service = new MigrationService(run.Assembly, connection, run.RunOptions());
+            var service = new MigrationService(run.Migrations, connection, run.RunOptions());
             PrintSummary(run.Out, await service.RollbackAsync(run.Parse.GetValue(steps), ct));
             return ExitCodes.Success;
         });

@@ -13,7 +13,7 @@ internal static class UpCommand
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
             var connection = await run.ConnectionStringAsync(ct);
-            var service = new MigrationService(run.Assembly, connection, run.RunOptions());
+            var service = new MigrationService(run.Migrations, connection, run.RunOptions());
             var result = await service.UpAsync(run.Parse.GetValue(target), run.Parse.GetValue(outOfOrder), ct);
             run.Out.WriteLine(result.Steps.Count == 0
                 ? $"Nothing to apply; current version {Report.Version(result.CurrentVersion)}."

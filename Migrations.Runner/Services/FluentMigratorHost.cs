@@ -2,6 +2,7 @@ using FluentMigrator;
 using FluentMigrator.Exceptions;
 using FluentMigrator.Infrastructure;
 using FluentMigrator.Runner;
+using FluentMigrator.Runner.Initialization;
 using FluentMigrator.Runner.Processors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,11 +21,14 @@ internal sealed class FluentMigratorHost : IDisposable
     // Listing migrations needs no server, but FluentMigrator's container insists on some connection string.
     private const string NoConnection = "Host=localhost";
 
+    /// <summary>An empty connection string makes FluentMigrator generate SQL without any server (its ConnectionlessProcessor).</summary>
+    public const string Connectionless = "";
+
     private readonly ServiceProvider _services;
     private readonly IServiceScope _scope;
     private SortedList<long, IMigrationInfo>? _migrations;
 
-    public FluentMigratorHost(MigrationAssembly assembly, string? connectionString, bool previewOnly = false, ILoggerProvider? logger = null)
+    public FluentMigratorHost(MigrationSet migrations, string? connectionString, bool previewOnly = false, ILoggerProvider? logger = null)
     {
         _services = new ServiceCollection()
             .AddFluentMigratorCore()
@@ -33,8 +37,9 @@ internal sealed class FluentMigratorHost : IDisposable
                 .WithGlobalConnectionString(connectionString ?? NoConnection)
                 // Migrations may run long (backfills, index builds); the server's own timeouts are the limit.
                 .WithGlobalCommandTimeout(TimeSpan.FromHours(24))
-                .ScanIn(assembly.Assembly).For.All())
-            .Configure<ProcessorOptions>(o => o.PreviewOnly = previewOnly)
+                .ScanIn([.. migrations.Assemblies]).For.All())
+            .Configure<ProcessorOptions>(o => o.PreviewOnly = previewOnly || connectionString == Connectionless)
+            .Configure<RunnerOptions>(o => o.NoConnection = connectionString == Connectionless)
             .AddLogging(lb =>
             {
                 lb.ClearProviders();

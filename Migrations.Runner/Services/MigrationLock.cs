@@ -30,6 +30,9 @@ public sealed class MigrationLock : IAsyncDisposable
 
     private MigrationLock(NpgsqlConnection connection) => _connection = connection;
 
+    /// <summary>The lock's own session, idle otherwise: bookkeeping outside FluentMigrator's transactions uses it.</summary>
+    internal NpgsqlConnection Connection => _connection;
+
     /// <summary>Takes the lock, waiting up to <paramref name="timeout"/>; <paramref name="onWaiting"/> hears who holds it, at once and every 10 s.</summary>
     /// <exception cref="RunnerException">Timed out; the message names the holder.</exception>
     public static async Task<MigrationLock> AcquireAsync(string connectionString, TimeSpan timeout, Action<LockHolder?, TimeSpan> onWaiting, CancellationToken cancellationToken = default)

@@ -19,6 +19,7 @@ public sealed record StatusReport(
     long Latest,
     IReadOnlyList<MigrationStatusRow> Migrations,
     IReadOnlyList<AppliedMigration> UnknownApplied,
+    IReadOnlyList<ChecksumMismatch> ChangedSinceApplied,
     bool VersionTableExists)
 {
     public int PendingCount => Migrations.Count(m => m.State == MigrationState.Pending);
@@ -51,14 +52,14 @@ public sealed record RunOptions
 /// Applies and reverts migrations through FluentMigrator, one migration per transaction (as each declares), under the
 /// migration lock. Plans are computed first and refused as a whole when they would skip or misorder anything.
 /// </summary>
-public sealed class MigrationService(MigrationAssembly assembly, string connectionString, RunOptions? options = null)
+public sealed class MigrationService(MigrationSet migrations, string connectionString, RunOptions? options = null)
 {
     private readonly RunOptions _options = options ?? new RunOptions();
 
     /// <summary>Every migration in the assembly, without touching the database.</summary>
     public IReadOnlyList<MigrationEntry> Catalog()
     {
-        using var host = new FluentMigratorHost(assembly, null);
+        using var host = new FluentMigratorHost(migrations, null);
         return host.Entries;
     }
 
@@ -68,10 +69,24 @@ public sealed class MigrationService(MigrationAssembly assembly, string connecti
         var catalog = Catalog();
         await using var connection = await Database.OpenAsync(connectionString, cancellationToken: cancellationToken);
         var applied = await VersionHistory.ReadAsync(connection, cancellationToken);
-        return BuildStatus(catalog, applied, await VersionTableExistsAsync(connection, cancellationToken));
+        var changed = await ChangedSinceAppliedAsync(connection, catalog, applied, cancellationToken);
+        return BuildStatus(catalog, applied, changed, await VersionTableExistsAsync(connection, cancellationToken));
     }
 
-    internal static StatusReport BuildStatus(IReadOnlyList<MigrationEntry> catalog, IReadOnlyList<AppliedMigration> applied, bool tableExists)
+    /// <summary>Applied migrations whose SQL differs from the checksum recorded when they ran.</summary>
+    public async Task<IReadOnlyList<ChecksumMismatch>> ChangedSinceAppliedAsync(NpgsqlConnection connection, IReadOnlyList<MigrationEntry> catalog, IReadOnlyList<AppliedMigration> applied, CancellationToken cancellationToken = default)
+    {
+        var stored = await ChecksumStore.ReadAsync(connection, cancellationToken);
+        if (stored.Count == 0)
+        {
+            return [];
+        }
+
+        var appliedSet = applied.Select(a => a.Version).ToHashSet();
+        return [.. ChecksumStore.Mismatches(catalog, MigrationChecksums.Compute(migrations), stored).Where(m => appliedSet.Contains(m.Version))];
+    }
+
+    internal static StatusReport BuildStatus(IReadOnlyList<MigrationEntry> catalog, IReadOnlyList<AppliedMigration> applied, IReadOnlyList<ChecksumMismatch> changed, bool tableExists)
     {
         var appliedByVersion = applied.ToDictionary(a => a.Version);
         var rows = catalog
@@ -85,14 +100,23 @@ public sealed class MigrationService(MigrationAssembly assembly, string connecti
             catalog.Count == 0 ? 0 : catalog.Max(m => m.Version),
             rows,
             [.. applied.Where(a => !known.Contains(a.Version))],
+            changed,
             tableExists);
     }
 
     /// <summary>Applies pending migrations up to <paramref name="target"/> (all when null), in version order.</summary>
-    /// <exception cref="RunnerException">Unknown target, out-of-order pending migrations (unless allowed), lock timeout, or a failing migration.</exception>
-    public async Task<RunResult> UpAsync(long? target, bool allowOutOfOrder = false, CancellationToken cancellationToken = default)
+    /// <exception cref="RunnerException">Unknown target, out-of-order pending migrations (unless allowed), changed applied migrations, lock timeout, or a failing migration.</exception>
+    public Task<RunResult> UpAsync(long? target, bool allowOutOfOrder = false, CancellationToken cancellationToken = default) =>
+        UpCoreAsync(m => m.Version <= (target ?? long.MaxValue), target, allowOutOfOrder, cancellationToken);
+
+    /// <summary>Applies exactly the given versions (a scratch copy of another database's history), in version order.</summary>
+    public Task<RunResult> ApplyVersionsAsync(IReadOnlySet<long> versions, CancellationToken cancellationToken = default) =>
+        UpCoreAsync(m => versions.Contains(m.Version), null, allowOutOfOrder: true, cancellationToken);
+
+    private async Task<RunResult> UpCoreAsync(Func<IMigrationInfo, bool> include, long? target, bool allowOutOfOrder, CancellationToken cancellationToken)
     {
-        using var host = new FluentMigratorHost(assembly, connectionString, logger: new MigrationLog(_options.Verbose));
+        var log = new MigrationLog(_options.Verbose);
+        using var host = new FluentMigratorHost(migrations, connectionString, logger: log);
         var known = host.Migrations;
         if (target is { } t && !known.ContainsKey(t))
         {
@@ -104,7 +128,7 @@ public sealed class MigrationService(MigrationAssembly assembly, string connecti
         var applied = await ReadAppliedAsync(cancellationToken);
         var appliedSet = applied.Select(a => a.Version).ToHashSet();
         var newestApplied = applied.Count == 0 ? 0 : applied.Max(a => a.Version);
-        var plan = known.Values.Where(m => m.Version <= (target ?? long.MaxValue) && !appliedSet.Contains(m.Version)).ToList();
+        var plan = known.Values.Where(m => include(m) && !appliedSet.Contains(m.Version)).ToList();
 
         var outOfOrder = plan.Where(m => m.Version < newestApplied).ToList();
         if (outOfOrder.Count > 0 && !allowOutOfOrder)
@@ -114,13 +138,38 @@ public sealed class MigrationService(MigrationAssembly assembly, string connecti
                 "check that the branch was merged as intended; rerun with --out-of-order to apply it anyway");
         }
 
-        return Run(plan, info => runner.ApplyMigrationUp(info, info.TransactionBehavior == TransactionBehavior.Default), applied, up: true);
+        var bookkeeping = migrationLock.Connection;
+        var checksums = MigrationChecksums.Compute(migrations);
+        await ChecksumStore.EnsureTableAsync(bookkeeping, cancellationToken);
+        var stored = await ChecksumStore.ReadAsync(bookkeeping, cancellationToken);
+        var changed = ChecksumStore.Mismatches(host.Entries, checksums, stored).Where(m => appliedSet.Contains(m.Version)).ToList();
+        if (changed.Count > 0)
+        {
+            throw new RunnerException(
+                $"refusing to migrate: the SQL of applied migration{(changed.Count == 1 ? "" : "s")} {string.Join(", ", changed.Select(c => $"{c.Version} {c.Name}"))} changed since {(changed.Count == 1 ? "it" : "they")} ran",
+                $"restore the migration as it ran and add a new one for the change; or, if the edit changes nothing that matters, accept it with: repair --accept {string.Join(" --accept ", changed.Select(c => c.Version))}");
+        }
+
+        // Applied before checksums were kept (or killed between its commit and this bookkeeping): trust on first use.
+        foreach (var version in appliedSet.Where(v => checksums.ContainsKey(v) && !stored.ContainsKey(v)))
+        {
+            await ChecksumStore.RecordAsync(bookkeeping, version, checksums[version], "backfill", cancellationToken);
+        }
+
+        return await RunAsync(
+            plan,
+            log,
+            info => runner.ApplyMigrationUp(info, info.TransactionBehavior == TransactionBehavior.Default),
+            info => ChecksumStore.RecordAsync(bookkeeping, info.Version, checksums[info.Version], "up", cancellationToken),
+            applied,
+            up: true);
     }
 
     /// <summary>Reverts applied migrations newer than <paramref name="target"/>, newest first (0 reverts all).</summary>
     public async Task<RunResult> DownToAsync(long target, CancellationToken cancellationToken = default)
     {
-        using var host = new FluentMigratorHost(assembly, connectionString, logger: new MigrationLog(_options.Verbose));
+        var log = new MigrationLog(_options.Verbose);
+        using var host = new FluentMigratorHost(migrations, connectionString, logger: log);
         if (target != 0 && !host.Migrations.ContainsKey(target))
         {
             throw UnknownTarget(target, host.Migrations);
@@ -129,14 +178,15 @@ public sealed class MigrationService(MigrationAssembly assembly, string connecti
         await using var migrationLock = await AcquireLockAsync(cancellationToken);
         var applied = await ReadAppliedAsync(cancellationToken);
         var toRevert = applied.Where(a => a.Version > target).OrderByDescending(a => a.Version).ToList();
-        return RevertAll(host, applied, toRevert);
+        return await RevertAllAsync(host, log, migrationLock, applied, toRevert, cancellationToken);
     }
 
     /// <summary>Reverts the newest <paramref name="steps"/> applied migrations.</summary>
     public async Task<RunResult> RollbackAsync(int steps, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
-        using var host = new FluentMigratorHost(assembly, connectionString, logger: new MigrationLog(_options.Verbose));
+        var log = new MigrationLog(_options.Verbose);
+        using var host = new FluentMigratorHost(migrations, connectionString, logger: log);
         _ = host.Migrations;
         await using var migrationLock = await AcquireLockAsync(cancellationToken);
         var applied = await ReadAppliedAsync(cancellationToken);
@@ -148,14 +198,43 @@ public sealed class MigrationService(MigrationAssembly assembly, string connecti
         }
 
         var toRevert = applied.OrderByDescending(a => a.Version).Take(steps).ToList();
-        return RevertAll(host, applied, toRevert);
+        return await RevertAllAsync(host, log, migrationLock, applied, toRevert, cancellationToken);
+    }
+
+    /// <summary>Records the current checksum of applied migrations whose SQL was edited since they ran (Flyway's repair).</summary>
+    /// <exception cref="RunnerException">A version is not applied or not known.</exception>
+    public async Task<IReadOnlyList<ChecksumMismatch>> AcceptChecksumsAsync(IReadOnlyCollection<long> versions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        var catalog = Catalog().ToDictionary(m => m.Version);
+        await using var migrationLock = await AcquireLockAsync(cancellationToken);
+        var applied = (await ReadAppliedAsync(cancellationToken)).Select(a => a.Version).ToHashSet();
+        var notAccepted = versions.Where(v => !applied.Contains(v) || !catalog.ContainsKey(v)).ToList();
+        if (notAccepted.Count > 0)
+        {
+            throw new RunnerException(
+                $"cannot accept {string.Join(", ", notAccepted)}: only applied migrations known to the assembly have checksums",
+                "pass versions that 'status' lists as CHANGED", ExitCodes.Usage);
+        }
+
+        var current = MigrationChecksums.Compute(migrations);
+        await ChecksumStore.EnsureTableAsync(migrationLock.Connection, cancellationToken);
+        var stored = await ChecksumStore.ReadAsync(migrationLock.Connection, cancellationToken);
+        var accepted = new List<ChecksumMismatch>();
+        foreach (var version in versions.Distinct().Order())
+        {
+            await ChecksumStore.RecordAsync(migrationLock.Connection, version, current[version], "repair", cancellationToken);
+            accepted.Add(new ChecksumMismatch(version, catalog[version].Name, stored.TryGetValue(version, out var s) ? s.Checksum : "", current[version]));
+        }
+
+        return accepted;
     }
 
     /// <summary>The SQL that <c>up</c> (to <paramref name="target"/>) would run; executes nothing.</summary>
     public async Task<IReadOnlyList<PreviewStep>> PreviewUpAsync(long? target, CancellationToken cancellationToken = default)
     {
         var log = new MigrationLog(_options.Verbose);
-        using var host = new FluentMigratorHost(assembly, connectionString, previewOnly: true, logger: log);
+        using var host = new FluentMigratorHost(migrations, connectionString, previewOnly: true, logger: log);
         if (target is { } t && !host.Migrations.ContainsKey(t))
         {
             throw UnknownTarget(t, host.Migrations);
@@ -170,7 +249,7 @@ public sealed class MigrationService(MigrationAssembly assembly, string connecti
     public async Task<IReadOnlyList<PreviewStep>> PreviewDownAsync(long target, CancellationToken cancellationToken = default)
     {
         var log = new MigrationLog(_options.Verbose);
-        using var host = new FluentMigratorHost(assembly, connectionString, previewOnly: true, logger: log);
+        using var host = new FluentMigratorHost(migrations, connectionString, previewOnly: true, logger: log);
         if (target != 0 && !host.Migrations.ContainsKey(target))
         {
             throw UnknownTarget(target, host.Migrations);
@@ -196,29 +275,36 @@ public sealed class MigrationService(MigrationAssembly assembly, string connecti
         return steps;
     }
 
-    private RunResult RevertAll(FluentMigratorHost host, IReadOnlyList<AppliedMigration> applied, List<AppliedMigration> toRevert)
+    private async Task<RunResult> RevertAllAsync(FluentMigratorHost host, MigrationLog log, MigrationLock migrationLock, IReadOnlyList<AppliedMigration> applied, List<AppliedMigration> toRevert, CancellationToken cancellationToken)
     {
         var plan = Resolve(host, toRevert);
         var runner = host.CreateRunner();
-        return Run(plan, info => runner.ApplyMigrationDown(info, info.TransactionBehavior == TransactionBehavior.Default), applied, up: false);
+        await ChecksumStore.EnsureTableAsync(migrationLock.Connection, cancellationToken);
+        return await RunAsync(
+            plan,
+            log,
+            info => runner.ApplyMigrationDown(info, info.TransactionBehavior == TransactionBehavior.Default),
+            info => ChecksumStore.DeleteAsync(migrationLock.Connection, info.Version, cancellationToken),
+            applied,
+            up: false);
     }
 
     // FluentMigrator silently skips applied versions it has no class for; reverting past one would leave its schema behind.
-    private static List<IMigrationInfo> Resolve(FluentMigratorHost host, List<AppliedMigration> toRevert)
+    private List<IMigrationInfo> Resolve(FluentMigratorHost host, List<AppliedMigration> toRevert)
     {
         var unknown = toRevert.Where(a => !host.Migrations.ContainsKey(a.Version)).ToList();
         if (unknown.Count > 0)
         {
             var list = string.Join(", ", unknown.Select(a => $"{a.Version}" + (a.Description is null ? "" : $" ({a.Description})")));
             throw new RunnerException(
-                $"refusing to roll back: applied version{(unknown.Count == 1 ? "" : "s")} {list} {(unknown.Count == 1 ? "is" : "are")} not in {host.Migrations.Values[0].Migration.GetType().Assembly.GetName().Name}, so {(unknown.Count == 1 ? "its" : "their")} Down cannot run",
+                $"refusing to roll back: applied version{(unknown.Count == 1 ? "" : "s")} {list} {(unknown.Count == 1 ? "is" : "are")} not in {migrations.Name}, so {(unknown.Count == 1 ? "its" : "their")} Down cannot run",
                 "run the runner built from the code that applied it, or remove the row from VersionInfo once its schema change has been undone by hand");
         }
 
         return [.. toRevert.Select(a => host.Migrations[a.Version])];
     }
 
-    private RunResult Run(List<IMigrationInfo> plan, Action<IMigrationInfo> apply, IReadOnlyList<AppliedMigration> appliedBefore, bool up)
+    private async Task<RunResult> RunAsync(List<IMigrationInfo> plan, MigrationLog log, Action<IMigrationInfo> apply, Func<IMigrationInfo, Task> afterEach, IReadOnlyList<AppliedMigration> appliedBefore, bool up)
     {
         var total = Stopwatch.StartNew();
         var steps = new List<MigrationStep>();
@@ -227,14 +313,17 @@ public sealed class MigrationService(MigrationAssembly assembly, string connecti
         {
             var entry = FluentMigratorHost.ToEntry(info);
             var watch = Stopwatch.StartNew();
+            log.ClearSql();
             try
             {
                 apply(info);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                throw MigrationFailed(entry, e, up, steps.Count);
+                throw MigrationFailed(entry, e, up, steps.Count, log.Sql.Count == 0 ? null : log.Sql[^1]);
             }
+
+            await afterEach(info);
 
             var step = new MigrationStep(entry, watch.Elapsed);
             steps.Add(step);
@@ -245,11 +334,11 @@ public sealed class MigrationService(MigrationAssembly assembly, string connecti
         return new RunResult(steps, current.Count == 0 ? null : current.Max, total.Elapsed);
     }
 
-    private RunnerException MigrationFailed(MigrationEntry migration, Exception error, bool up, int doneBefore)
+    private RunnerException MigrationFailed(MigrationEntry migration, Exception error, bool up, int doneBefore, string? sentSql)
     {
         var verb = up ? "migration" : "rollback of migration";
         var pg = SqlErrorExplainer.FindPostgresError(error);
-        var location = pg is null ? null : SqlErrorExplainer.Locate(assembly.Assembly, pg);
+        var location = pg is null ? null : SqlErrorExplainer.Locate(migrations.Assemblies, pg, sentSql);
         var reason = pg is not null ? $"{pg.SqlState} {pg.MessageText}" : Flatten(error);
         var where = location is null ? "" : $" ({location.File})";
         var outcome = migration.Transactional

@@ -23,18 +23,19 @@ internal static class SqlErrorExplainer
     }
 
     /// <summary>
-    /// Finds the failing statement in the assembly's embedded .sql files. PostgreSQL's position counts characters in
-    /// the statement Npgsql sent, which is a slice of the file as written.
+    /// Finds the failing statement in the assemblies' embedded .sql files. PostgreSQL's position counts characters in
+    /// the statement Npgsql sent, which is a slice of the file as written. <c>sentSql</c> is the command that failed,
+    /// when known: Npgsql names the failing statement only for batches.
     /// </summary>
-    public static SqlLocation? Locate(Assembly assembly, PostgresException error)
+    public static SqlLocation? Locate(IEnumerable<Assembly> assemblies, PostgresException error, string? sentSql)
     {
-        var statement = error.BatchCommand?.CommandText?.Trim();
+        var statement = (error.BatchCommand?.CommandText ?? FailingStatement(error, sentSql))?.Trim();
         if (string.IsNullOrEmpty(statement))
         {
             return null;
         }
 
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.OrdinalIgnoreCase)))
+        foreach (var (assembly, resource) in assemblies.SelectMany(a => a.GetManifestResourceNames().Select(n => (a, n))).Where(x => x.n.EndsWith(".sql", StringComparison.OrdinalIgnoreCase)))
         {
             using var stream = assembly.GetManifestResourceStream(resource);
             if (stream is null)
@@ -57,6 +58,33 @@ internal static class SqlErrorExplainer
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Which statement of a multi-statement command failed. The statements before it succeeded, so it is the one whose
+    /// text at the error position is the token the message quotes ("relation \"x\" does not exist", "near \"x\"");
+    /// failing that, the only statement long enough to hold the position.
+    /// </summary>
+    internal static string? FailingStatement(PostgresException error, string? sentSql)
+    {
+        if (sentSql is null || error.Position <= 0)
+        {
+            return null;
+        }
+
+        var statements = SqlStatements.Split(sentSql).Where(s => s.Text.Length >= error.Position).ToList();
+        var quoted = error.MessageText.Split('"');
+        if (quoted.Length >= 3)
+        {
+            var token = quoted[1];
+            var matching = statements.Where(s => s.Text.AsSpan(error.Position - 1).StartsWith(token, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (matching.Count == 1)
+            {
+                return matching[0].Text;
+            }
+        }
+
+        return statements.Count == 1 ? statements[0].Text : null;
     }
 
     /// <summary>Indented detail lines for a PostgreSQL error, in the order a reader needs them.</summary>

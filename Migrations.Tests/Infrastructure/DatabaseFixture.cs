@@ -27,6 +27,21 @@ public sealed class DatabaseFixture : IAsyncLifetime
         return ConnectionStringFor(name);
     }
 
+    /// <summary>A fresh database holding every migration of the Migrations project, copied from a template migrated once per test run.</summary>
+    public async Task<string> CreateMigratedDatabaseAsync() => await CreateDatabaseAsync(await MigratedTemplate.Value);
+
+    private static readonly Lazy<Task<string>> MigratedTemplate = new(async () =>
+    {
+        var server = await PostgresServer.GetConnectionStringAsync();
+        var name = "tpl_migrated_" + Guid.NewGuid().ToString("N")[..12];
+        await Db.ExecuteAsync(server, $"CREATE DATABASE \"{name}\"");
+        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        await Db.Service(connectionString).UpAsync(null);
+        // CREATE DATABASE ... TEMPLATE refuses while anyone is connected to the template, pooled idle connections included.
+        NpgsqlConnection.ClearAllPools();
+        return name;
+    });
+
     /// <summary>The connection string for database <paramref name="name"/> on the same server, as the same user.</summary>
     public string ConnectionStringFor(string name) =>
         new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;

@@ -4,25 +4,33 @@ using FluentMigrator;
 
 namespace Migrations.Runner.Services;
 
-/// <summary>The assembly whose migrations the runner runs: the Migrations project, or any FluentMigrator assembly given by path.</summary>
-public sealed class MigrationAssembly
+/// <summary>
+/// The assemblies whose migrations the runner runs: the Migrations project by default, or any FluentMigrator
+/// assemblies given by path (several combine into one set, as FluentMigrator's own runner allows).
+/// </summary>
+public sealed class MigrationSet
 {
-    private MigrationAssembly(Assembly assembly) => Assembly = assembly;
+    private MigrationSet(IReadOnlyList<Assembly> assemblies) => Assemblies = assemblies;
 
-    public Assembly Assembly { get; }
+    public IReadOnlyList<Assembly> Assemblies { get; }
 
-    public string Name => Assembly.GetName().Name ?? "migrations";
+    public string Name => string.Join(" + ", Assemblies.Select(a => a.GetName().Name));
 
-    public static MigrationAssembly Default { get; } = new(typeof(Migrations.LegacyScript).Assembly);
+    public static MigrationSet Default { get; } = new([typeof(Migrations.LegacyScript).Assembly]);
 
-    /// <exception cref="RunnerException">The file is missing, is not a .NET assembly, or holds no migrations.</exception>
-    public static MigrationAssembly Load(string? path)
+    /// <exception cref="RunnerException">A file is missing, is not a .NET assembly, or holds no migrations.</exception>
+    public static MigrationSet Load(IReadOnlyList<string>? paths)
     {
-        if (string.IsNullOrWhiteSpace(path))
+        if (paths is null || paths.Count == 0)
         {
             return Default;
         }
 
+        return new MigrationSet([.. paths.Select(LoadOne)]);
+    }
+
+    private static Assembly LoadOne(string path)
+    {
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
         {
@@ -46,7 +54,7 @@ public sealed class MigrationAssembly
         bool hasMigrations;
         try
         {
-            hasMigrations = assembly.GetExportedTypes().Any(t => t.GetCustomAttribute<MigrationAttribute>() is not null);
+            hasMigrations = assembly.GetTypes().Any(t => t.GetCustomAttribute<MigrationAttribute>() is not null);
         }
         catch (Exception e) when (e is ReflectionTypeLoadException or FileNotFoundException or FileLoadException)
         {
@@ -58,6 +66,6 @@ public sealed class MigrationAssembly
             throw new RunnerException($"--assembly {path}: holds no [Migration] classes", "pass the path of a built migrations .dll", ExitCodes.Usage);
         }
 
-        return new MigrationAssembly(assembly);
+        return assembly;
     }
 }

@@ -1,0 +1,45 @@
+using System.CommandLine;
+
+namespace Migrations.Runner.Commands;
+
+/// <summary>The command line: every verb wired onto one root, parse errors turned into exit code 2.</summary>
+public static class Cli
+{
+    public static RootCommand Build(RunnerConsole console)
+    {
+        var options = new CommonOptions();
+        var root = new RootCommand("Migrations.Runner: applies, reverts and checks the FluentMigrator migrations of this repository on PostgreSQL");
+        options.AddGlobalsTo(root);
+        root.Subcommands.Add(UpCommand.Create(options, console));
+        root.Subcommands.Add(DownCommand.Create(options, console));
+        root.Subcommands.Add(RollbackCommand.Create(options, console));
+        root.Subcommands.Add(StatusCommand.Create(options, console));
+        root.Subcommands.Add(ValidateCommand.Create(options, console));
+        root.Subcommands.Add(PreviewCommand.Create(options, console));
+        root.Subcommands.Add(DriftCommand.Create(options, console));
+        root.Subcommands.Add(SchemaCommand.Create(options, console));
+        root.Subcommands.Add(BaselineCommand.Create(options, console));
+        root.Subcommands.Add(RepairCommand.Create(options, console));
+        root.Subcommands.Add(NewCommand.Create(options, console));
+        root.Subcommands.Add(DevDbCommand.Create(options, console));
+        return root;
+    }
+
+    public static async Task<int> InvokeAsync(string[] args, RunnerConsole console, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var parse = Build(console).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await console.Error.WriteLineAsync("error: " + error.Message);
+            }
+
+            await console.Error.WriteLineAsync("next: run with --help to see the verbs and their options");
+            return ExitCodes.Usage;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error }, cancellationToken);
+    }
+}

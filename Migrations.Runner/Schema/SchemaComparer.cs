@@ -1,0 +1,189 @@
+using System.Globalization;
+
+namespace Migrations.Runner.Schema;
+
+/// <summary>Compares two snapshots object by object.</summary>
+public static class SchemaComparer
+{
+    /// <summary>The differences between what the migrations say (<paramref name="expected"/>) and the live database (<paramref name="actual"/>).</summary>
+    /// <returns>Empty when the schemas are the same; otherwise ordered by name, then object type, so a table's columns follow the table.</returns>
+    public static IReadOnlyList<SchemaDifference> Compare(SchemaSnapshot expected, SchemaSnapshot actual)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(actual);
+        var before = Objects(expected).ToDictionary(o => (o.Type, o.Name));
+        var after = Objects(actual).ToDictionary(o => (o.Type, o.Name));
+        var differences = new List<SchemaDifference>();
+        foreach (var (key, old) in before)
+        {
+            if (!after.TryGetValue(key, out var current))
+            {
+                differences.Add(new SchemaDifference(ChangeKind.Removed, old.Type, old.Name, old.Render(), null));
+                continue;
+            }
+
+            var changes = PropertyChanges(old, current);
+            if (changes.Count > 0)
+            {
+                differences.Add(new SchemaDifference(ChangeKind.Changed, old.Type, old.Name, old.Render(), current.Render()) { Changes = changes });
+            }
+        }
+
+        differences.AddRange(after.Values
+            .Where(o => !before.ContainsKey((o.Type, o.Name)))
+            .Select(o => new SchemaDifference(ChangeKind.Added, o.Type, o.Name, null, o.Render())));
+        return [.. differences
+            .OrderBy(d => d.Name, StringComparer.Ordinal)
+            .ThenBy(d => d.ObjectType, StringComparer.Ordinal)];
+    }
+
+    private static ValueList<PropertyChange> PropertyChanges(SchemaObject expected, SchemaObject actual)
+    {
+        var actualValues = actual.Properties.ToDictionary(p => p.Name, p => p.Value);
+        var expectedNames = expected.Properties.Select(p => p.Name).ToHashSet();
+        return expected.Properties
+            .Select(p => new PropertyChange(p.Name, p.Value, actualValues.GetValueOrDefault(p.Name)))
+            .Concat(actual.Properties.Where(p => !expectedNames.Contains(p.Name)).Select(p => new PropertyChange(p.Name, null, p.Value)))
+            .Where(c => c.Expected != c.Actual)
+            .ToValueList();
+    }
+
+    private sealed record Property(string Name, string? Value);
+
+    private sealed record SchemaObject(string Type, string Name, IReadOnlyList<Property> Properties)
+    {
+        public string Render() => string.Join("\n", Properties.Select(p => $"{p.Name}: {p.Value ?? "none"}"));
+    }
+
+    // Every object becomes a flat list of named, printable properties; comparing those is what makes each difference
+    // name the object and the property, whatever the kind of object.
+    private static IEnumerable<SchemaObject> Objects(SchemaSnapshot s)
+    {
+        foreach (var e in s.Extensions)
+        {
+            yield return new("extension", e.Name, [new("schema", e.Schema), new("version", e.Version), CommentOf(e.Comment)]);
+        }
+
+        foreach (var n in s.Schemas)
+        {
+            yield return new("schema", n.Name, [CommentOf(n.Comment), .. PrivilegesOf(n.Privileges)]);
+        }
+
+        foreach (var e in s.Enums)
+        {
+            yield return new("enum", e.QualifiedName,
+                [new("labels", string.Join(", ", e.Labels.Select(Literal))), CommentOf(e.Comment), .. PrivilegesOf(e.Privileges)]);
+        }
+
+        foreach (var d in s.Domains)
+        {
+            yield return new("domain", d.QualifiedName,
+            [
+                new("type", d.BaseType), new("not null", YesNo(d.NotNull)), new("default", d.Default), new("collation", d.Collation),
+                .. d.Checks.Select(c => new Property("check " + c.Name, c.Definition)),
+                CommentOf(d.Comment), .. PrivilegesOf(d.Privileges),
+            ]);
+        }
+
+        foreach (var c in s.CompositeTypes)
+        {
+            var attributes = c.Attributes.Select(a => a.Collation is null ? $"{a.Name} {a.Type}" : $"{a.Name} {a.Type} COLLATE {a.Collation}");
+            yield return new("composite type", c.QualifiedName,
+                [new("attributes", string.Join(", ", attributes)), CommentOf(c.Comment), .. PrivilegesOf(c.Privileges)]);
+        }
+
+        foreach (var q in s.Sequences)
+        {
+            yield return new("sequence", q.QualifiedName,
+            [
+                new("type", q.Type), new("start", Number(q.Start)), new("increment", Number(q.Increment)),
+                new("minimum", Number(q.Minimum)), new("maximum", Number(q.Maximum)), new("cache", Number(q.Cache)),
+                new("cycle", YesNo(q.Cycle)), new("owned by", q.OwnedBy), CommentOf(q.Comment), .. PrivilegesOf(q.Privileges),
+            ]);
+        }
+
+        foreach (var t in s.Tables)
+        {
+            yield return new("table", t.QualifiedName,
+            [
+                new("kind", t.Kind.ToString().ToLowerInvariant()), new("partition key", t.PartitionKey), new("partition bound", t.PartitionBound),
+                new("inherits", ListOrNone(t.Inherits)), new("unlogged", YesNo(t.Unlogged)), new("options", ListOrNone(t.Options)),
+                new("row level security", YesNo(t.RowSecurity)), new("force row level security", YesNo(t.ForceRowSecurity)),
+                CommentOf(t.Comment), .. PrivilegesOf(t.Privileges),
+            ]);
+            foreach (var column in Columns(t.QualifiedName, t.Columns))
+            {
+                yield return column;
+            }
+
+            foreach (var c in t.Constraints)
+            {
+                yield return new("constraint", $"{t.QualifiedName}.{c.Name}", [new("definition", c.Definition), CommentOf(c.Comment)]);
+            }
+        }
+
+        foreach (var v in s.Views)
+        {
+            yield return new(v.Materialized ? "materialized view" : "view", v.QualifiedName,
+                [new("definition", v.Definition), new("options", ListOrNone(v.Options)), CommentOf(v.Comment), .. PrivilegesOf(v.Privileges)]);
+            foreach (var column in Columns(v.QualifiedName, v.Columns))
+            {
+                yield return column;
+            }
+        }
+
+        foreach (var i in s.Indexes)
+        {
+            yield return new("index", i.QualifiedName, [new("definition", i.Definition), new("valid", YesNo(i.Valid)), CommentOf(i.Comment)]);
+        }
+
+        foreach (var f in s.Functions)
+        {
+            yield return new(f.Kind == FunctionKind.Procedure ? "procedure" : "function", f.Signature,
+                [new("definition", f.Definition), CommentOf(f.Comment), .. PrivilegesOf(f.Privileges)]);
+        }
+
+        foreach (var t in s.Triggers)
+        {
+            yield return new("trigger", t.QualifiedName, [new("definition", t.Definition), new("enabled", Enabled(t.State)), CommentOf(t.Comment)]);
+        }
+
+        foreach (var p in s.Policies)
+        {
+            yield return new("policy", p.QualifiedName,
+            [
+                new("command", p.Command), new("permissive", YesNo(p.Permissive)), new("roles", string.Join(", ", p.Roles)),
+                new("using", p.Using), new("with check", p.WithCheck), CommentOf(p.Comment),
+            ]);
+        }
+    }
+
+    private static IEnumerable<SchemaObject> Columns(string relation, IEnumerable<ColumnInfo> columns) =>
+        columns.Select(c => new SchemaObject("column", $"{relation}.{c.Name}",
+        [
+            new("position", Number(c.Position)), new("type", c.Type), new("not null", YesNo(c.NotNull)), new("default", c.Default),
+            new("identity", c.Identity), new("generated", c.Generated), new("collation", c.Collation), CommentOf(c.Comment),
+            .. c.Grants is null ? [] : new[] { new Property("grants", ListOrNone(c.Grants)) },
+        ]));
+
+    private static Property CommentOf(string? comment) => new("comment", comment is null ? null : Literal(comment));
+
+    private static IEnumerable<Property> PrivilegesOf(PrivilegeInfo? privileges) =>
+        privileges is null ? [] : [new("owner", privileges.Owner), new("grants", ListOrNone(privileges.Grants))];
+
+    private static string YesNo(bool value) => value ? "yes" : "no";
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string? ListOrNone(ValueList<string> items) => items.Count == 0 ? null : string.Join(", ", items);
+
+    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    private static string Enabled(TriggerState state) => state switch
+    {
+        TriggerState.Enabled => "yes",
+        TriggerState.Disabled => "no",
+        TriggerState.Replica => "replica only",
+        _ => "always",
+    };
+}

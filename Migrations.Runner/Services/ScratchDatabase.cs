@@ -1,0 +1,51 @@
+using Npgsql;
+
+namespace Migrations.Runner.Services;
+
+/// <summary>
+/// A database created for one comparison and always dropped afterwards, also when the work in it fails.
+/// Created on the server of <c>serverConnectionString</c>, whose user needs CREATEDB.
+/// </summary>
+public sealed class ScratchDatabase : IAsyncDisposable
+{
+    private readonly string _serverConnectionString;
+
+    private ScratchDatabase(string serverConnectionString, string name)
+    {
+        _serverConnectionString = serverConnectionString;
+        Name = name;
+        ConnectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name }.ConnectionString;
+    }
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    public static async Task<ScratchDatabase> CreateAsync(string serverConnectionString, string purpose, CancellationToken cancellationToken = default)
+    {
+        var name = $"{purpose}_scratch_{Guid.NewGuid():N}"[..40];
+        await using var connection = await Database.OpenAsync(serverConnectionString, cancellationToken: cancellationToken);
+        try
+        {
+            // template0: template1 may carry local additions that are not part of any migration.
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE template0", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e)
+        {
+            throw new RunnerException($"cannot create a scratch database on {connection.Host}:{connection.Port}: {e.SqlState} {e.MessageText}",
+                "grant CREATEDB to the runner's role, or pass --shadow-connection to a server where it may create databases");
+        }
+
+        return new ScratchDatabase(serverConnectionString, name);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Pooled idle sessions in the scratch database would block DROP DATABASE.
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+        await using var connection = await Database.OpenAsync(_serverConnectionString);
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

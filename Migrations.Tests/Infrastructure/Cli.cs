@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Migrations.Runner.Commands;
+
+namespace Migrations.Tests.Infrastructure;
+
+public sealed record CliResult(int ExitCode, string Out, string Error)
+{
+    public string All => Out + Error;
+
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Out}\n--- stderr\n{Error}";
+}
+
+/// <summary>
+/// Runs the runner's real command line: in process with an environment of the test's own (nothing leaks in from the
+/// machine), or as a child process where several must run at once.
+/// </summary>
+public static class Cli
+{
+    public static string SamplesAssembly => Path.Combine(AppContext.BaseDirectory, "Migrations.Tests.Samples.dll");
+
+    public static async Task<CliResult> RunWithAsync(IReadOnlyDictionary<string, string>? environment, string? workingDirectory, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var console = new RunnerConsole(
+            output,
+            error,
+            name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
+            workingDirectory ?? Path.GetTempPath());
+        var exitCode = await global::Migrations.Runner.Commands.Cli.InvokeAsync(args, console);
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The runner against <paramref name="connectionString"/>, in process.</summary>
+    public static Task<CliResult> RunAsync(string connectionString, params string[] args) =>
+        RunWithAsync(null, null, [.. args, "--connection", connectionString]);
+
+    /// <summary>Starts the built runner as a process; the caller awaits <see cref="Process.WaitForExitAsync(CancellationToken)"/>.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Migrations.Runner.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("DOTNET_ENVIRONMENT");
+        start.Environment.Remove("DATABASE_CONNECTION_STRING");
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start the runner");
+    }
+
+    /// <summary>Runs the built runner as a process to completion.</summary>
+    public static async Task<CliResult> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(environment, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,49 @@
+using Migrations.Runner.Schema;
+using Migrations.Runner.Services;
+using Npgsql;
+
+namespace Migrations.Tests.Infrastructure;
+
+/// <summary>Small database chores for tests: queries, snapshots, migrations.</summary>
+public static class Db
+{
+    public static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<T?> ScalarAsync<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)value;
+    }
+
+    public static async Task<List<long>> AppliedVersionsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return [.. (await VersionHistory.ReadAsync(connection)).Select(a => a.Version)];
+    }
+
+    public static async Task<SchemaSnapshot> SnapshotAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return await SchemaReader.ReadAsync(connection);
+    }
+
+    /// <summary>Differences as text, one per line, for assertion messages.</summary>
+    public static string Describe(IReadOnlyList<SchemaDifference> differences) =>
+        differences.Count == 0 ? "(none)" : string.Join("\n", differences.Select(d => d.Describe()));
+
+    public static MigrationService Service(string connectionString, MigrationSet? migrations = null) =>
+        new(migrations ?? MigrationSet.Default, connectionString);
+
+    public static MigrationSet Samples => MigrationSet.Load([Cli.SamplesAssembly]);
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using FluentMigrator;
+using Migrations.Tests.Infrastructure;
+
+namespace Migrations.Tests;
+
+/// <summary>The repository's own conventions, checked without a database.</summary>
+public partial class MigrationCatalogTests
+{
+    private static readonly string[] UpFiles = [.. Directory.GetFiles(Repository.LegacySql, "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+
+    private static readonly string[] RollbackFiles = [.. Directory.GetFiles(Path.Combine(Repository.LegacySql, "rollback"), "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+
+    private static readonly (long Version, Type Type)[] Classes =
+        [.. typeof(LegacyScript).Assembly.GetTypes()
+            .Where(t => t.GetCustomAttribute<MigrationAttribute>() is not null)
+            .Select(t => (t.GetCustomAttribute<MigrationAttribute>()!.Version, t))
+            .OrderBy(x => x.Version)];
+
+    [Fact]
+    public void Every_legacy_migration_has_a_rollback_with_the_same_number()
+    {
+        Assert.NotEmpty(UpFiles);
+        Assert.Equal(UpFiles.Length, RollbackFiles.Length);
+        Assert.Equal(
+            UpFiles.Select(f => f[..3] + "_rollback.sql"),
+            RollbackFiles);
+    }
+
+    [Fact]
+    public void Legacy_files_are_numbered_from_001_without_gaps()
+    {
+        Assert.All(UpFiles, f => Assert.Matches(LegacyName(), f));
+        Assert.Equal(
+            Enumerable.Range(1, UpFiles.Length).Select(n => n.ToString("000", CultureInfo.InvariantCulture)),
+            UpFiles.Select(f => f[..3]));
+    }
+
+    [Fact]
+    public void Each_legacy_file_has_one_class_whose_name_version_and_title_agree()
+    {
+        Assert.Equal(UpFiles.Length, Classes.Length);
+        foreach (var (file, (version, type)) in UpFiles.Zip(Classes))
+        {
+            var number = int.Parse(file[..3], CultureInfo.InvariantCulture);
+            var pascal = string.Concat(file[4..^4].Split('_').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+            Assert.Equal(number, version);
+            Assert.Equal($"M{number:0000}_{pascal}", type.Name);
+            Assert.True(File.Exists(Path.Combine(Repository.Root, "Migrations", type.Name + ".cs")), $"{type.Name} is not in Migrations/{type.Name}.cs");
+        }
+    }
+
+    [Fact]
+    public void Migration_versions_are_unique_and_contiguous()
+    {
+        var versions = Classes.Select(c => c.Version).ToList();
+        Assert.Equal(versions.Distinct().Count(), versions.Count);
+        Assert.Equal(Enumerable.Range(1, versions.Count).Select(v => (long)v), versions);
+    }
+
+    [Fact]
+    public void Legacy_files_match_SHA256SUMS()
+    {
+        var listed = File.ReadAllLines(Path.Combine(Repository.LegacySql, "SHA256SUMS"))
+            .Where(l => l.Length > 0)
+            .Select(l => l.Split("  ", 2))
+            .ToDictionary(p => p[1], p => p[0]);
+        var onDisk = UpFiles
+            .Concat(RollbackFiles.Select(f => "rollback/" + f))
+            .Append("production/schema.sql")
+            .ToList();
+
+        Assert.Equal(onDisk.Order(StringComparer.Ordinal), listed.Keys.Order(StringComparer.Ordinal));
+        foreach (var file in onDisk)
+        {
+            var actual = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(Repository.LegacySql, file))));
+            Assert.True(actual == listed[file], $"legacy-sql/{file} changed since it was shipped: legacy files are never edited");
+        }
+    }
+
+    [Fact]
+    public void Embedded_legacy_files_are_the_files_on_disk()
+    {
+        var embedded = LegacyScript.All();
+        Assert.Equal(UpFiles.Concat(RollbackFiles.Select(f => "rollback/" + f)).Order(StringComparer.Ordinal), embedded);
+        foreach (var file in embedded)
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(Repository.LegacySql, file)), LegacyScript.Read(file));
+        }
+    }
+
+    [Fact]
+    public void Non_transactional_migrations_are_the_ones_with_CREATE_INDEX_CONCURRENTLY()
+    {
+        foreach (var (version, type) in Classes)
+        {
+            var file = UpFiles[version - 1];
+            var concurrent = File.ReadAllText(Path.Combine(Repository.LegacySql, file)).Contains("CONCURRENTLY", StringComparison.OrdinalIgnoreCase);
+            var attribute = type.GetCustomAttribute<MigrationAttribute>()!;
+            Assert.True(concurrent == (attribute.TransactionBehavior == TransactionBehavior.None), $"{type.Name}: CONCURRENTLY in {file} = {concurrent}, but TransactionBehavior = {attribute.TransactionBehavior}");
+            Assert.True(!concurrent || typeof(StatementByStatementMigration).IsAssignableFrom(type), $"{type.Name} must send one statement per command");
+        }
+    }
+
+    [GeneratedRegex(@"^[0-9]{3}_[a-z0-9_]+\.sql$")]
+    private static partial Regex LegacyName();
+}
