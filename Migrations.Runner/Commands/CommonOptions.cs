@@ -37,6 +37,18 @@ internal sealed class CommonOptions
         DefaultValueFactory = _ => 300,
     };
 
+    public Option<int> DatabaseLockTimeout { get; } = new("--db-lock-timeout")
+    {
+        Description = "PostgreSQL lock_timeout of migration sessions, in seconds (0: none); a migration may override it with SET LOCAL lock_timeout",
+        DefaultValueFactory = _ => 10,
+    };
+
+    public Option<int> StatementTimeout { get; } = new("--db-statement-timeout")
+    {
+        Description = "PostgreSQL statement_timeout of migration sessions, in seconds (0: none)",
+        DefaultValueFactory = _ => 0,
+    };
+
     public Option<bool> Yes { get; } = new("--yes", "-y")
     {
         Description = "Confirm this verb in the Production environment",
@@ -54,14 +66,20 @@ internal sealed class CommonOptions
 
     public CommonOptions()
     {
-        LockTimeout.Validators.Add(r =>
+        foreach (var seconds in new[] { LockTimeout, DatabaseLockTimeout, StatementTimeout })
         {
-            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var seconds) && seconds < 0)
+            seconds.Validators.Add(r =>
             {
-                r.AddError("--lock-timeout must be 0 or more seconds");
-            }
-        });
+                if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var value) && value < 0)
+                {
+                    r.AddError($"{seconds.Name} must be 0 or more seconds");
+                }
+            });
+        }
     }
+
+    /// <summary>The options of verbs that run migrations: the runner's lock wait and the migration session's timeouts.</summary>
+    public IEnumerable<Option> Migrating => [LockTimeout, DatabaseLockTimeout, StatementTimeout];
 
     /// <summary>A target version: 0 (none) or more.</summary>
     public static Option<long?> Target(string description)

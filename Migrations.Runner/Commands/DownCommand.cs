@@ -10,7 +10,12 @@ internal static class DownCommand
         var target = CommonOptions.Target("Revert every applied migration newer than this version (0 reverts all)");
         target.Required = true;
         var preview = new Option<bool>("--preview") { Description = "Print the SQL that would run; change nothing" };
-        var command = new Command("down", "Revert applied migrations, newest first, down to a version") { target, preview, options.LockTimeout, options.Yes };
+        var command = new Command("down", "Revert applied migrations, newest first, down to a version") { target, preview, options.Yes };
+        foreach (var option in options.Migrating)
+        {
+            command.Options.Add(option);
+        }
+
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
             var to = run.Parse.GetValue(target)!.Value;

@@ -79,9 +79,12 @@ internal sealed class Invocation
     public RunOptions RunOptions() => new()
     {
         LockTimeout = TimeSpan.FromSeconds(Parse.GetValue(_options.LockTimeout)),
+        DatabaseLockTimeout = TimeSpan.FromSeconds(Parse.GetValue(_options.DatabaseLockTimeout)),
+        StatementTimeout = TimeSpan.FromSeconds(Parse.GetValue(_options.StatementTimeout)),
         OnLockWait = (holder, waited) => Error(
             $"waiting for the migration lock held by {holder?.Describe() ?? "another session"} ({waited.TotalSeconds:0} s so far)"),
         OnStep = step => Out.WriteLine(Report.Step(step)),
+        OnNote = note => Error("note: " + note),
         Verbose = Verbose ? Console.Error : null,
     };
 

@@ -15,7 +15,12 @@ internal static class RollbackCommand
                 r.AddError("--steps must be 1 or more");
             }
         });
-        var command = new Command("rollback", "Revert the newest applied migration (or --steps N of them)") { steps, options.LockTimeout, options.Yes };
+        var command = new Command("rollback", "Revert the newest applied migration (or --steps N of them)") { steps, options.Yes };
+        foreach (var option in options.Migrating)
+        {
+            command.Options.Add(option);
+        }
+
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
             var connection = await run.ConnectionStringAsync(ct);

@@ -357,9 +357,8 @@ public static class SchemaMarkdown
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    // Table cells hold one line: a line break would end the row, a bare '|' would split the cell.
-    private static string Text(string? text) =>
-        text is null ? "" : text.ReplaceLineEndings("<br>").Replace("|", "\\|", StringComparison.Ordinal);
+    // A line break inside a table cell would end the row.
+    private static string Text(string? text) => text is null ? "" : text.ReplaceLineEndings("<br>");
 
     private static string Code(string? text)
     {
@@ -370,7 +369,7 @@ public static class SchemaMarkdown
 
         var fence = text.Contains('`', StringComparison.Ordinal) ? "``" : "`";
         var padding = text.StartsWith('`') || text.EndsWith('`') ? " " : "";
-        return fence + padding + text.ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal) + padding + fence;
+        return fence + padding + text.ReplaceLineEndings(" ") + padding + fence;
     }
 
     private sealed class Writer
@@ -384,7 +383,7 @@ public static class SchemaMarkdown
             if (text is not null)
             {
                 Line();
-                Line(Text(text));
+                Line(text.ReplaceLineEndings("\n"));
             }
         }
 
@@ -394,7 +393,8 @@ public static class SchemaMarkdown
             Line("|" + string.Concat(headers.Select(_ => " --- |")));
             foreach (var row in rows)
             {
-                Line("| " + string.Join(" | ", row) + " |");
+                // GFM splits cells at every unescaped '|', even inside code spans.
+                Line("| " + string.Join(" | ", row.Select(cell => cell.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
             }
         }
 

@@ -7,9 +7,9 @@ namespace Migrations.Runner.Schema;
 /// <summary>Reads a <see cref="SchemaSnapshot"/> from pg_catalog.</summary>
 public static class SchemaReader
 {
-    // pg_get_* and format_type qualify a name only when it is not visible on the search_path, and print constants with
-    // the session's date, interval, time zone and float settings. Fixing them makes the text depend on the objects
-    // alone, not on the session that created them (pg_dump runs with an empty search_path) or the one reading them.
+    // pg_get_* and format_type qualify a name only when it is not visible on the reading session's search_path, and
+    // print constants with that session's date, interval, time zone and float settings. Fixing them makes the text
+    // depend on the objects alone: whoever reads them, and whether they came from migrations or from a pg_dump script.
     private const string SessionSetup =
         """
         SET TRANSACTION READ ONLY;
@@ -345,7 +345,7 @@ public static class SchemaReader
         // For sets that PostgreSQL keeps in no meaningful order (grants, policy roles).
         public ValueList<string> SortedList(int ordinal) => reader.GetFieldValue<string[]>(ordinal).Order(StringComparer.Ordinal).ToValueList();
 
-        // Owner in the ordinal given, grants in the next.
+        // Where a query reads privileges, the owner comes right before the grants.
         public PrivilegeInfo? Privileges(int ordinal) => privileges ? new PrivilegeInfo(Text(ordinal), SortedList(ordinal + 1)) : null;
     }
 }

@@ -40,9 +40,22 @@ public sealed record RunOptions
 {
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// PostgreSQL lock_timeout of the migration session: a migration that waits longer for a table lock fails (and
+    /// rolls back) instead of queueing every other query behind it. Zero disables it. A migration can override it
+    /// with <c>SET LOCAL lock_timeout = ...</c>.
+    /// </summary>
+    public TimeSpan DatabaseLockTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>PostgreSQL statement_timeout of the migration session; zero (the default) disables it.</summary>
+    public TimeSpan StatementTimeout { get; init; } = TimeSpan.Zero;
+
     public Action<LockHolder?, TimeSpan> OnLockWait { get; init; } = (_, _) => { };
 
     public Action<MigrationStep> OnStep { get; init; } = _ => { };
+
+    /// <summary>Hears what the run did besides migrating (e.g. dropping an INVALID index).</summary>
+    public Action<string> OnNote { get; init; } = _ => { };
 
     /// <summary>Receives FluentMigrator's own log (SQL, timings) with --verbose.</summary>
     public TextWriter? Verbose { get; init; }
@@ -106,17 +119,21 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
 
     /// <summary>Applies pending migrations up to <paramref name="target"/> (all when null), in version order.</summary>
     /// <exception cref="RunnerException">Unknown target, out-of-order pending migrations (unless allowed), changed applied migrations, lock timeout, or a failing migration.</exception>
-    public Task<RunResult> UpAsync(long? target, bool allowOutOfOrder = false, CancellationToken cancellationToken = default) =>
-        UpCoreAsync(m => m.Version <= (target ?? long.MaxValue), target, allowOutOfOrder, cancellationToken);
+    /// <param name="target">The last version to apply; all when null.</param>
+    /// <param name="allowOutOfOrder">Apply pending migrations older than the newest applied one too.</param>
+    /// <param name="dropInvalidIndexes">Drop INVALID indexes (left by an interrupted CREATE INDEX CONCURRENTLY) first, instead of refusing.</param>
+    /// <param name="cancellationToken">Stops between migrations.</param>
+    public Task<RunResult> UpAsync(long? target, bool allowOutOfOrder = false, bool dropInvalidIndexes = false, CancellationToken cancellationToken = default) =>
+        UpCoreAsync(m => m.Version <= (target ?? long.MaxValue), target, allowOutOfOrder, dropInvalidIndexes, cancellationToken);
 
     /// <summary>Applies exactly the given versions (a scratch copy of another database's history), in version order.</summary>
     public Task<RunResult> ApplyVersionsAsync(IReadOnlySet<long> versions, CancellationToken cancellationToken = default) =>
-        UpCoreAsync(m => versions.Contains(m.Version), null, allowOutOfOrder: true, cancellationToken);
+        UpCoreAsync(m => versions.Contains(m.Version), null, allowOutOfOrder: true, dropInvalidIndexes: false, cancellationToken);
 
-    private async Task<RunResult> UpCoreAsync(Func<IMigrationInfo, bool> include, long? target, bool allowOutOfOrder, CancellationToken cancellationToken)
+    private async Task<RunResult> UpCoreAsync(Func<IMigrationInfo, bool> include, long? target, bool allowOutOfOrder, bool dropInvalidIndexes, CancellationToken cancellationToken)
     {
         var log = new MigrationLog(_options.Verbose);
-        using var host = new FluentMigratorHost(migrations, connectionString, logger: log);
+        using var host = new FluentMigratorHost(migrations, MigrationSessionConnectionString(), logger: log);
         var known = host.Migrations;
         if (target is { } t && !known.ContainsKey(t))
         {
@@ -139,6 +156,22 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         }
 
         var bookkeeping = migrationLock.Connection;
+        if (plan.Count > 0 && await InvalidIndexes.FindAsync(bookkeeping, cancellationToken) is { Count: > 0 } invalid)
+        {
+            if (!dropInvalidIndexes)
+            {
+                throw new RunnerException(
+                    $"refusing to migrate: {(invalid.Count == 1 ? "index" : "indexes")} {string.Join(", ", invalid)} {(invalid.Count == 1 ? "is" : "are")} INVALID, left by an interrupted CREATE INDEX CONCURRENTLY (IF NOT EXISTS would keep {(invalid.Count == 1 ? "it" : "them")} as is)",
+                    $"run {InvalidIndexes.DropStatements(invalid)} then up again; or rerun with --drop-invalid-indexes");
+            }
+
+            foreach (var index in invalid)
+            {
+                await InvalidIndexes.DropAsync(bookkeeping, index, cancellationToken);
+                _options.OnNote($"dropped INVALID index {index}");
+            }
+        }
+
         var checksums = MigrationChecksums.Compute(migrations);
         await ChecksumStore.EnsureTableAsync(bookkeeping, cancellationToken);
         var stored = await ChecksumStore.ReadAsync(bookkeeping, cancellationToken);
@@ -169,7 +202,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     public async Task<RunResult> DownToAsync(long target, CancellationToken cancellationToken = default)
     {
         var log = new MigrationLog(_options.Verbose);
-        using var host = new FluentMigratorHost(migrations, connectionString, logger: log);
+        using var host = new FluentMigratorHost(migrations, MigrationSessionConnectionString(), logger: log);
         if (target != 0 && !host.Migrations.ContainsKey(target))
         {
             throw UnknownTarget(target, host.Migrations);
@@ -186,7 +219,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
         var log = new MigrationLog(_options.Verbose);
-        using var host = new FluentMigratorHost(migrations, connectionString, logger: log);
+        using var host = new FluentMigratorHost(migrations, MigrationSessionConnectionString(), logger: log);
         _ = host.Migrations;
         await using var migrationLock = await AcquireLockAsync(cancellationToken);
         var applied = await ReadAppliedAsync(cancellationToken);
@@ -364,6 +397,19 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
 
         var first = inner.Message.Split('\n')[0].Trim();
         return first.Length > 300 ? first[..300] + "..." : first;
+    }
+
+    // Session settings through the startup packet: they hold for every transaction FluentMigrator opens on it.
+    private string MigrationSessionConnectionString()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Options = string.Join(' ', new[]
+        {
+            builder.Options,
+            FormattableString.Invariant($"-c lock_timeout={(long)_options.DatabaseLockTimeout.TotalMilliseconds}"),
+            FormattableString.Invariant($"-c statement_timeout={(long)_options.StatementTimeout.TotalMilliseconds}"),
+        }.Where(o => !string.IsNullOrEmpty(o)));
+        return builder.ConnectionString;
     }
 
     private async Task<MigrationLock> AcquireLockAsync(CancellationToken cancellationToken) =>

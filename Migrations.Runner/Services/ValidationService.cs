@@ -128,22 +128,8 @@ public static partial class ValidationService
 
     internal static async Task<IReadOnlyList<ValidationProblem>> CheckInvalidIndexesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        // An interrupted CREATE INDEX CONCURRENTLY leaves an INVALID index that IF NOT EXISTS then silently keeps.
-        await using var command = new NpgsqlCommand(
-            """
-            SELECT format('%I.%I', n.nspname, c.relname)
-            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE NOT i.indisvalid ORDER BY 1
-            """, connection);
-        var problems = new List<ValidationProblem>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var name = reader.GetString(0);
-            problems.Add(new("invalid-index", $"index {name} is INVALID (an interrupted CREATE INDEX CONCURRENTLY): run DROP INDEX CONCURRENTLY {name}; then up again"));
-        }
-
-        return problems;
+        return [.. (await InvalidIndexes.FindAsync(connection, cancellationToken)).Select(name =>
+            new ValidationProblem("invalid-index", $"index {name} is INVALID (an interrupted CREATE INDEX CONCURRENTLY): run DROP INDEX CONCURRENTLY {name}; then up again"))];
     }
 
     [GeneratedRegex(@"^M(\d+)_")]

@@ -55,6 +55,56 @@ public class CommandLineTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     }
 
     [Fact]
+    public async Task The_connection_string_comes_from_the_option_then_the_variable_then_appsettings_of_the_environment_then_appsettings()
+    {
+        var folder = Directory.CreateTempSubdirectory("settings-").FullName;
+        var fromOption = await db.CreateDatabaseAsync();
+        var fromVariable = await db.CreateDatabaseAsync();
+        var fromEnvironmentFile = await db.CreateDatabaseAsync();
+        var fromFile = await db.CreateDatabaseAsync();
+        await File.WriteAllTextAsync(Path.Combine(folder, "appsettings.json"), Settings(fromFile));
+        await File.WriteAllTextAsync(Path.Combine(folder, "appsettings.Staging.json"), Settings(fromEnvironmentFile));
+        var variable = new Dictionary<string, string> { ["DATABASE_CONNECTION_STRING"] = fromVariable };
+        try
+        {
+            await Cli.RunWithAsync(variable, folder, "up", "--to", "1", "--connection", fromOption);
+            await Cli.RunWithAsync(variable, folder, "up", "--to", "2");
+            await Cli.RunWithAsync(null, folder, "up", "--to", "3", "--environment", "Staging");
+            await Cli.RunWithAsync(null, folder, "up", "--to", "4");
+
+            Assert.Equal([1L], await Db.AppliedVersionsAsync(fromOption));
+            Assert.Equal([1L, 2], await Db.AppliedVersionsAsync(fromVariable));
+            Assert.Equal([1L, 2, 3], await Db.AppliedVersionsAsync(fromEnvironmentFile));
+            Assert.Equal([1L, 2, 3, 4], await Db.AppliedVersionsAsync(fromFile));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        static string Settings(string connectionString) =>
+            System.Text.Json.JsonSerializer.Serialize(new { ConnectionStrings = new { Default = connectionString } });
+    }
+
+    [Fact]
+    public async Task A_malformed_appsettings_file_is_a_usage_error()
+    {
+        var folder = Directory.CreateTempSubdirectory("settings-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "appsettings.json"), "{ not json");
+        try
+        {
+            var result = await Cli.RunWithAsync(null, folder, "status");
+
+            Assert.Equal(ExitCodes.Usage, result.ExitCode);
+            Assert.Contains("appsettings.json is not valid JSON", result.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Help_lists_every_verb()
     {
         var result = await Cli.RunWithAsync(null, null, "--help");

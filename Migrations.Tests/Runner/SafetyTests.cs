@@ -100,6 +100,49 @@ public class SafetyTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task A_migration_waiting_on_a_table_lock_fails_by_lock_timeout_and_leaves_nothing_applied()
+    {
+        var database = await db.CreateMigratedDatabaseAsync();
+        await Cli.RunAsync(database, "rollback");
+        var before = await Db.SnapshotAsync(database);
+        await using var blocker = new NpgsqlConnection(database);
+        await blocker.OpenAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await using (var lockUsers = new NpgsqlCommand("LOCK TABLE users IN ACCESS EXCLUSIVE MODE", blocker, transaction))
+        {
+            await lockUsers.ExecuteNonQueryAsync();
+        }
+
+        var result = await Cli.RunAsync(database, "up", "--db-lock-timeout", "1");
+        await transaction.RollbackAsync();
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("55P03", result.Error, StringComparison.Ordinal);
+        Assert.Contains("lock timeout", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(13L, await Db.AppliedVersionsAsync(database));
+        Assert.Empty(Migrations.Runner.Schema.SchemaComparer.Compare(before, await Db.SnapshotAsync(database)));
+    }
+
+    [Fact]
+    public async Task Up_refuses_while_an_INVALID_index_exists_and_drops_it_when_asked()
+    {
+        var database = await db.CreateDatabaseAsync();
+        await Db.ExecuteAsync(database, "CREATE TABLE dup (id int); INSERT INTO dup VALUES (1), (1);");
+        Assert.NotNull(await Record.ExceptionAsync(() => Db.ExecuteAsync(database, "CREATE UNIQUE INDEX CONCURRENTLY dup_id_idx ON dup (id)")));
+
+        var refused = await Cli.RunAsync(database, "up", "--to", "1");
+        var dropped = await Cli.RunAsync(database, "up", "--to", "1", "--drop-invalid-indexes");
+
+        Assert.Equal(ExitCodes.Failure, refused.ExitCode);
+        Assert.Contains("DROP INDEX CONCURRENTLY public.dup_id_idx;", refused.Error, StringComparison.Ordinal);
+        Assert.Empty(refused.Out);
+        Assert.True(dropped.ExitCode == ExitCodes.Success, dropped.ToString());
+        Assert.Contains("dropped INVALID index public.dup_id_idx", dropped.Error, StringComparison.Ordinal);
+        Assert.False(await Db.ScalarAsync<bool>(database, "SELECT to_regclass('public.dup_id_idx') IS NOT NULL"));
+        Assert.Equal([1L], await Db.AppliedVersionsAsync(database));
+    }
+
+    [Fact]
     public async Task Two_runners_started_together_both_succeed_and_apply_each_migration_once()
     {
         var database = await db.CreateDatabaseAsync();

@@ -63,6 +63,18 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     }
 
     [Fact]
+    public async Task Drift_can_replay_on_another_server_given_by_shadow_connection()
+    {
+        var database = await db.CreateMigratedDatabaseAsync();
+        await Db.ExecuteAsync(database, "ALTER TABLE users ADD COLUMN nickname text");
+
+        var result = await Cli.RunAsync(database, "drift", "--shadow-connection", db.ServerConnectionString);
+
+        Assert.Equal(ExitCodes.CheckFailed, result.ExitCode);
+        Assert.Contains("column public.users.nickname", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Drift_json_lists_each_difference()
     {
         var database = await db.CreateMigratedDatabaseAsync();
