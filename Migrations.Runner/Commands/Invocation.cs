@@ -60,10 +60,10 @@ internal sealed class Invocation
         }
 
         var directory = DevDatabase.FindDirectory(Console.WorkingDirectory, Console.GetEnvironmentVariable);
-        var connectionString = await DevDatabase.EnsureAsync(directory, cancellationToken);
-        var port = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Port;
-        Error($"note: no connection configured; using the local development database {DevDatabase.DatabaseName} on 127.0.0.1:{port} (data in {directory}). Point elsewhere with --connection or {RunnerConfiguration.ConnectionStringVariable}.");
-        return connectionString;
+        var dev = await DevDatabase.EnsureAsync(directory, cancellationToken);
+        _redactor = new Redactor(dev.ConnectionString);
+        Error($"note: no connection configured; using the local development database {DevDatabase.DatabaseName} on {dev.Where}. Point elsewhere with --connection or {RunnerConfiguration.ConnectionStringVariable}.");
+        return dev.ConnectionString;
     }
 
     /// <summary>Throws a usage error unless the environment is not Production or --yes was given.</summary>

@@ -33,7 +33,7 @@ public static class PostgresServer
             return configured;
         }
 
-        if (DockerAnswers())
+        if (DockerProbe.Answers())
         {
             var container = new PostgreSqlBuilder(PostgresImage).Build();
             await container.StartAsync();
@@ -47,23 +47,5 @@ public static class PostgresServer
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DropAsync().GetAwaiter().GetResult();
         Source = $"local cluster on port {cluster.Port}";
         return cluster.ConnectionString;
-    }
-
-    // Cheap checks first: Testcontainers' own probe pings every endpoint, and without any socket or DOCKER_HOST there is nothing to ping.
-    private static bool DockerAnswers()
-    {
-        if (Environment.GetEnvironmentVariable("DOCKER_HOST") is null && !File.Exists("/var/run/docker.sock"))
-        {
-            return false;
-        }
-
-        try
-        {
-            return DotNet.Testcontainers.Configurations.TestcontainersSettings.OS.DockerEndpointAuthConfig is not null;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
     }
 }
