@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Migrations.Runner.Services;
 
 namespace Migrations.Runner.Commands;
 
@@ -31,9 +32,11 @@ public static class Cli
         var parse = Build(console).Parse(args);
         if (parse.Errors.Count > 0)
         {
+            // The parser quotes unrecognised arguments back, and a misplaced connection string is one.
+            var redactor = new Redactor(null);
             foreach (var error in parse.Errors)
             {
-                await console.Error.WriteLineAsync("error: " + error.Message);
+                await console.Error.WriteLineAsync("error: " + redactor.Redact(error.Message));
             }
 
             await console.Error.WriteLineAsync("next: run with --help to see the verbs and their options");

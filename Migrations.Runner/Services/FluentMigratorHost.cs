@@ -87,7 +87,15 @@ internal sealed class FluentMigratorHost : IDisposable
 
     public void Dispose()
     {
-        _scope.Dispose();
-        _services.Dispose();
+        try
+        {
+            _scope.Dispose();
+            _services.Dispose();
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or Npgsql.NpgsqlException)
+        {
+            // The processor closes its connection here; when the server already ended the session (the failure being
+            // reported), closing fails too, and must not replace the real error on its way out.
+        }
     }
 }

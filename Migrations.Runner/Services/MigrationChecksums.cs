@@ -4,32 +4,51 @@ using System.Text;
 namespace Migrations.Runner.Services;
 
 /// <summary>
-/// The SHA-256 of the SQL each migration's Up generates, as FluentMigrator would send it, computed with no server
-/// (FluentMigrator's connectionless processor). Line endings are normalised, so a CRLF checkout changes nothing;
+/// The migrations of a set as FluentMigrator generates them with no server (its connectionless processor): the list,
+/// and the SHA-256 of the SQL each Up generates. Line endings are normalised, so a CRLF checkout changes nothing;
 /// any other edit to what a migration runs does.
 /// </summary>
-public static class MigrationChecksums
+public sealed class MigrationChecksums : IDisposable
 {
+    private readonly MigrationLog _log = new(null);
+    private readonly FluentMigratorHost _host;
+    private IReadOnlyDictionary<long, string>? _checksums;
+
+    public MigrationChecksums(MigrationSet migrations) =>
+        _host = new FluentMigratorHost(migrations, FluentMigratorHost.Connectionless, previewOnly: true, logger: _log);
+
+    /// <summary>Every migration in version order; needs no server.</summary>
+    public IReadOnlyList<MigrationEntry> Entries => _host.Entries;
+
+    /// <summary>Version to checksum, computed on first use.</summary>
+    public IReadOnlyDictionary<long, string> Checksums => _checksums ??= ComputeAll();
+
     public static IReadOnlyDictionary<long, string> Compute(MigrationSet migrations)
     {
-        var log = new MigrationLog(null);
-        using var host = new FluentMigratorHost(migrations, FluentMigratorHost.Connectionless, previewOnly: true, logger: log);
-        var runner = host.CreateRunner();
-        var checksums = new Dictionary<long, string>();
-        foreach (var info in host.Migrations.Values)
-        {
-            log.ClearSql();
-            // Up(IMigration) runs the migration as unversioned: no VersionInfo statements in what is hashed.
-            runner.Up(info.Migration);
-            checksums[info.Version] = Hash(log.Sql);
-        }
-
-        return checksums;
+        using var catalog = new MigrationChecksums(migrations);
+        return catalog.Checksums;
     }
 
     public static string Hash(IEnumerable<string> statements)
     {
         var text = string.Join("\n", statements.Select(s => s.Replace("\r\n", "\n", StringComparison.Ordinal).Trim()));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    public void Dispose() => _host.Dispose();
+
+    private Dictionary<long, string> ComputeAll()
+    {
+        var runner = _host.CreateRunner();
+        var checksums = new Dictionary<long, string>();
+        foreach (var info in _host.Migrations.Values)
+        {
+            _log.ClearSql();
+            // Up(IMigration) runs the migration as unversioned: no VersionInfo statements in what is hashed.
+            runner.Up(info.Migration);
+            checksums[info.Version] = Hash(_log.Sql);
+        }
+
+        return checksums;
     }
 }

@@ -72,22 +72,22 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     /// <summary>Every migration in the assembly, without touching the database.</summary>
     public IReadOnlyList<MigrationEntry> Catalog()
     {
-        using var host = new FluentMigratorHost(migrations, null);
-        return host.Entries;
+        using var catalog = new MigrationChecksums(migrations);
+        return catalog.Entries;
     }
 
     /// <summary>Applied and pending migrations. Read-only: does not create VersionInfo.</summary>
     public async Task<StatusReport> StatusAsync(CancellationToken cancellationToken = default)
     {
-        var catalog = Catalog();
+        using var catalog = new MigrationChecksums(migrations);
         await using var connection = await Database.OpenAsync(connectionString, cancellationToken: cancellationToken);
         var applied = await VersionHistory.ReadAsync(connection, cancellationToken);
         var changed = await ChangedSinceAppliedAsync(connection, catalog, applied, cancellationToken);
-        return BuildStatus(catalog, applied, changed, await VersionTableExistsAsync(connection, cancellationToken));
+        return BuildStatus(catalog.Entries, applied, changed, await VersionTableExistsAsync(connection, cancellationToken));
     }
 
     /// <summary>Applied migrations whose SQL differs from the checksum recorded when they ran.</summary>
-    public async Task<IReadOnlyList<ChecksumMismatch>> ChangedSinceAppliedAsync(NpgsqlConnection connection, IReadOnlyList<MigrationEntry> catalog, IReadOnlyList<AppliedMigration> applied, CancellationToken cancellationToken = default)
+    internal static async Task<IReadOnlyList<ChecksumMismatch>> ChangedSinceAppliedAsync(NpgsqlConnection connection, MigrationChecksums catalog, IReadOnlyList<AppliedMigration> applied, CancellationToken cancellationToken = default)
     {
         var stored = await ChecksumStore.ReadAsync(connection, cancellationToken);
         if (stored.Count == 0)
@@ -96,7 +96,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         }
 
         var appliedSet = applied.Select(a => a.Version).ToHashSet();
-        return [.. ChecksumStore.Mismatches(catalog, MigrationChecksums.Compute(migrations), stored).Where(m => appliedSet.Contains(m.Version))];
+        return [.. ChecksumStore.Mismatches(catalog.Entries, catalog.Checksums, stored).Where(m => appliedSet.Contains(m.Version))];
     }
 
     internal static StatusReport BuildStatus(IReadOnlyList<MigrationEntry> catalog, IReadOnlyList<AppliedMigration> applied, IReadOnlyList<ChecksumMismatch> changed, bool tableExists)
@@ -142,7 +142,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
 
         await using var migrationLock = await AcquireLockAsync(cancellationToken);
         var runner = host.CreateRunner();
-        var applied = await ReadAppliedAsync(cancellationToken);
+        var applied = await VersionHistory.ReadAsync(migrationLock.Connection, cancellationToken);
         var appliedSet = applied.Select(a => a.Version).ToHashSet();
         var newestApplied = applied.Count == 0 ? 0 : applied.Max(a => a.Version);
         var plan = known.Values.Where(m => include(m) && !appliedSet.Contains(m.Version)).ToList();
@@ -209,7 +209,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         }
 
         await using var migrationLock = await AcquireLockAsync(cancellationToken);
-        var applied = await ReadAppliedAsync(cancellationToken);
+        var applied = await VersionHistory.ReadAsync(migrationLock.Connection, cancellationToken);
         var toRevert = applied.Where(a => a.Version > target).OrderByDescending(a => a.Version).ToList();
         return await RevertAllAsync(host, log, migrationLock, applied, toRevert, cancellationToken);
     }
@@ -222,7 +222,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         using var host = new FluentMigratorHost(migrations, MigrationSessionConnectionString(), logger: log);
         _ = host.Migrations;
         await using var migrationLock = await AcquireLockAsync(cancellationToken);
-        var applied = await ReadAppliedAsync(cancellationToken);
+        var applied = await VersionHistory.ReadAsync(migrationLock.Connection, cancellationToken);
         if (steps > applied.Count)
         {
             throw new RunnerException(
@@ -241,7 +241,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         ArgumentNullException.ThrowIfNull(versions);
         var catalog = Catalog().ToDictionary(m => m.Version);
         await using var migrationLock = await AcquireLockAsync(cancellationToken);
-        var applied = (await ReadAppliedAsync(cancellationToken)).Select(a => a.Version).ToHashSet();
+        var applied = (await VersionHistory.ReadAsync(migrationLock.Connection, cancellationToken)).Select(a => a.Version).ToHashSet();
         var notAccepted = versions.Where(v => !applied.Contains(v) || !catalog.ContainsKey(v)).ToList();
         if (notAccepted.Count > 0)
         {

@@ -38,8 +38,9 @@ public static class VersionHistory
             return [];
         }
 
-        if (!columns.TryGetValue("Version", out var versionType) || versionType != "bigint"
-            || !columns.ContainsKey("AppliedOn") || !columns.ContainsKey("Description"))
+        // FluentMigrator creates the table in three steps (table, AppliedOn + unique index, Description), each its own
+        // transaction: a runner killed between them leaves a table that lacks the later columns, which the next run adds.
+        if (!columns.TryGetValue("Version", out var versionType) || versionType != "bigint")
         {
             throw new RunnerException(
                 $"{Schema}.\"{Table}\" has an unexpected shape ({string.Join(", ", columns.Select(c => $"{c.Key} {c.Value}"))}); FluentMigrator's has Version bigint, AppliedOn, Description",
@@ -48,7 +49,10 @@ public static class VersionHistory
 
         var applied = new List<AppliedMigration>();
         await using (var command = new NpgsqlCommand(
-            $"""SELECT "Version", "AppliedOn"::timestamp, "Description"::text FROM {Schema}."{Table}" ORDER BY "Version" """, connection))
+            $"""
+            SELECT "Version", {(columns.ContainsKey("AppliedOn") ? "\"AppliedOn\"::timestamp" : "NULL::timestamp")}, {(columns.ContainsKey("Description") ? "\"Description\"::text" : "NULL::text")}
+            FROM {Schema}."{Table}" ORDER BY "Version"
+            """, connection))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
