@@ -34,7 +34,11 @@ public static class Cli
         {
             // The parser quotes unrecognised arguments back, and a misplaced connection string is one.
             var redactor = new Redactor(null);
-            foreach (var error in parse.Errors)
+            // "Required command was not provided" only restates what an unrecognised verb already says.
+            var errors = parse.Errors.Count > 1 && parse.CommandResult.Command == parse.RootCommandResult.Command
+                ? parse.Errors.Where(e => e.Message != "Required command was not provided.").ToList()
+                : [.. parse.Errors];
+            foreach (var error in errors)
             {
                 await console.Error.WriteLineAsync("error: " + redactor.Redact(error.Message));
             }

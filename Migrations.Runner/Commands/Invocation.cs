@@ -116,6 +116,24 @@ internal sealed class Invocation
 
             return e.ExitCode;
         }
+        catch (Npgsql.PostgresException e)
+        {
+            // Outside a migration: the runner's own bookkeeping (VersionInfo, checksums, scratch databases) was refused.
+            Error($"error: {e.SqlState} {e.MessageText}");
+            Error("next: " + e.SqlState switch
+            {
+                "42501" => "grant the runner's role what it needs (docs/RELIABILITY.md, least privilege): it must own the schema it migrates",
+                "25006" => "the database is read-only (a hot standby, or default_transaction_read_only): run against the primary",
+                "53300" => "the server has no free connection slots: retry when load drops",
+                _ => "check the role's privileges and the server's state; rerun with --verbose for details",
+            });
+            if (Verbose)
+            {
+                Error(e.ToString());
+            }
+
+            return ExitCodes.Failure;
+        }
         catch (OperationCanceledException)
         {
             Error("error: cancelled");

@@ -57,24 +57,30 @@ public static class ChecksumStore
     /// <summary>Records (or replaces) the checksum of <paramref name="version"/>, keeping the one it replaces.</summary>
     public static async Task RecordAsync(NpgsqlConnection connection, long version, string checksum, string recordedBy, CancellationToken cancellationToken = default)
     {
-        await using var command = new NpgsqlCommand(
-            $"""
-            INSERT INTO {Qualified} ("Version", "Checksum", "RecordedBy") VALUES (@version, @checksum, @by)
-            ON CONFLICT ("Version") DO UPDATE SET "PreviousChecksum" = {Qualified}."Checksum", "Checksum" = excluded."Checksum",
-                "RecordedOn" = now(), "RecordedBy" = excluded."RecordedBy"
-            """, connection);
-        command.Parameters.AddWithValue("version", version);
-        command.Parameters.AddWithValue("checksum", checksum);
-        command.Parameters.AddWithValue("by", recordedBy);
+        await using var command = new NpgsqlCommand(RecordSql(version, checksum, recordedBy), connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public static async Task DeleteAsync(NpgsqlConnection connection, long version, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The statement that records a checksum, to run in the migration's own transaction (FluentMigrator's processor
+    /// takes text, not parameters; every value here is a number, a hex digest or a constant).
+    /// </summary>
+    public static string RecordSql(long version, string checksum, string recordedBy)
     {
-        await using var command = new NpgsqlCommand($"""DELETE FROM {Qualified} WHERE "Version" = @version""", connection);
-        command.Parameters.AddWithValue("version", version);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (!checksum.All(char.IsAsciiHexDigit) || !recordedBy.All(char.IsAsciiLetter))
+        {
+            throw new ArgumentException("a checksum is hex digits and recordedBy a plain word");
+        }
+
+        return FormattableString.Invariant($"""
+            INSERT INTO {Qualified} ("Version", "Checksum", "RecordedBy") VALUES ({version}, '{checksum}', '{recordedBy}')
+            ON CONFLICT ("Version") DO UPDATE SET "PreviousChecksum" = {Qualified}."Checksum", "Checksum" = excluded."Checksum",
+                "RecordedOn" = now(), "RecordedBy" = excluded."RecordedBy"
+            """);
     }
+
+    /// <summary>The statement that forgets a reverted version's checksum, for the revert's own transaction.</summary>
+    public static string DeleteSql(long version) => FormattableString.Invariant($"""DELETE FROM {Qualified} WHERE "Version" = {version}""");
 
     /// <summary>Applied versions whose recorded checksum differs from what their code generates now.</summary>
     public static IReadOnlyList<ChecksumMismatch> Mismatches(

@@ -189,11 +189,12 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             await ChecksumStore.RecordAsync(bookkeeping, version, checksums[version], "backfill", cancellationToken);
         }
 
-        return await RunAsync(
+        return RunAll(
             plan,
             log,
-            info => runner.ApplyMigrationUp(info, info.TransactionBehavior == TransactionBehavior.Default),
-            info => ChecksumStore.RecordAsync(bookkeeping, info.Version, checksums[info.Version], "up", cancellationToken),
+            runner,
+            info => runner.ApplyMigrationUp(info, useTransaction: false),
+            info => ChecksumStore.RecordSql(info.Version, checksums[info.Version], "up"),
             applied,
             up: true);
     }
@@ -313,11 +314,12 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         var plan = Resolve(host, toRevert);
         var runner = host.CreateRunner();
         await ChecksumStore.EnsureTableAsync(migrationLock.Connection, cancellationToken);
-        return await RunAsync(
+        return RunAll(
             plan,
             log,
-            info => runner.ApplyMigrationDown(info, info.TransactionBehavior == TransactionBehavior.Default),
-            info => ChecksumStore.DeleteAsync(migrationLock.Connection, info.Version, cancellationToken),
+            runner,
+            info => runner.ApplyMigrationDown(info, useTransaction: false),
+            info => ChecksumStore.DeleteSql(info.Version),
             applied,
             up: false);
     }
@@ -337,7 +339,12 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         return [.. toRevert.Select(a => host.Migrations[a.Version])];
     }
 
-    private async Task<RunResult> RunAsync(List<IMigrationInfo> plan, MigrationLog log, Action<IMigrationInfo> apply, Func<IMigrationInfo, Task> afterEach, IReadOnlyList<AppliedMigration> appliedBefore, bool up)
+    /// <summary>
+    /// Runs each migration with its bookkeeping (VersionInfo row, checksum row) in one transaction, opened here rather
+    /// than by FluentMigrator so that the checksum commits with the rest: one commit per migration. Non-transactional
+    /// migrations run in autocommit, their bookkeeping after them.
+    /// </summary>
+    private RunResult RunAll(List<IMigrationInfo> plan, MigrationLog log, FluentMigrator.Runner.MigrationRunner runner, Action<IMigrationInfo> apply, Func<IMigrationInfo, string> bookkeeping, IReadOnlyList<AppliedMigration> appliedBefore, bool up)
     {
         var total = Stopwatch.StartNew();
         var steps = new List<MigrationStep>();
@@ -347,16 +354,31 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             var entry = FluentMigratorHost.ToEntry(info);
             var watch = Stopwatch.StartNew();
             log.ClearSql();
+            var transactional = info.TransactionBehavior == TransactionBehavior.Default;
             try
             {
+                if (transactional)
+                {
+                    runner.Processor.BeginTransaction();
+                }
+
                 apply(info);
+                runner.Processor.Execute(bookkeeping(info));
+                if (transactional)
+                {
+                    runner.Processor.CommitTransaction();
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                throw MigrationFailed(entry, e, up, steps.Count, log.Sql.Count == 0 ? null : log.Sql[^1]);
-            }
+                var sent = log.Sql.Count == 0 ? null : log.Sql[^1];
+                if (transactional)
+                {
+                    RollBackQuietly(runner);
+                }
 
-            await afterEach(info);
+                throw MigrationFailed(entry, e, up, steps.Count, sent);
+            }
 
             var step = new MigrationStep(entry, watch.Elapsed);
             steps.Add(step);
@@ -365,6 +387,19 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         }
 
         return new RunResult(steps, current.Count == 0 ? null : current.Max, total.Elapsed);
+    }
+
+    // The session may be gone (the failure being reported); a failed rollback must not replace the real error.
+    private static void RollBackQuietly(FluentMigrator.Runner.MigrationRunner runner)
+    {
+        try
+        {
+            runner.Processor.RollbackTransaction();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or NpgsqlException)
+        {
+            // Nothing left to roll back: PostgreSQL ended the transaction with the session.
+        }
     }
 
     private RunnerException MigrationFailed(MigrationEntry migration, Exception error, bool up, int doneBefore, string? sentSql)

@@ -16,6 +16,8 @@ public static class PostgresServer
     public const string ConnectionStringVariable = "TEST_DATABASE_CONNECTION_STRING";
     public const string PostgresImage = "postgres:15-alpine";
 
+    private const string ClusterPrefix = "migrations-tests-";
+
     private static readonly Lazy<Task<string>> Server = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Superuser connection string to the server's maintenance database.</summary>
@@ -42,10 +44,35 @@ public static class PostgresServer
             return new NpgsqlConnectionStringBuilder(container.GetConnectionString()) { Database = "postgres" }.ConnectionString;
         }
 
-        var directory = Path.Combine(Path.GetTempPath(), "migrations-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        RemoveStaleClusters();
+        var directory = Path.Combine(Path.GetTempPath(), ClusterPrefix + Guid.NewGuid().ToString("N")[..12]);
         var cluster = await LocalPostgresCluster.StartAsync(directory, durable: false);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DropAsync().GetAwaiter().GetResult();
         Source = $"local cluster on port {cluster.Port}";
         return cluster.ConnectionString;
+    }
+
+    // A test host that is killed (or outlives the test platform's patience) never runs its exit handler; its cluster
+    // folder is swept by the next run once no server owns it.
+    private static void RemoveStaleClusters()
+    {
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), ClusterPrefix + "*"))
+        {
+            if (!File.Exists(Path.Combine(directory, "data", "postmaster.pid")))
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Another test run is setting it up right now.
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    // Someone else's.
+                }
+            }
+        }
     }
 }

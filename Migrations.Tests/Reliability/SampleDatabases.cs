@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Migrations.Runner;
+using Migrations.Runner.Schema;
+using Migrations.Runner.Services;
+using Migrations.Tests.Infrastructure;
+using Npgsql;
+
+namespace Migrations.Tests.Reliability;
+
+/// <summary>Databases for the sample migrations, their settings, and what a clean run of them leaves.</summary>
+public static partial class SampleDatabases
+{
+    /// <summary>Every sample version up to the slow set, in order: what <c>up --to 2005</c> applies.</summary>
+    public static IReadOnlyList<long> ThroughSlowSet { get; } = [1001, 1002, 1003, 1004, 1005, 1100, 2001, 2002, 2003, 2004, 2005];
+
+    private static readonly ConcurrentDictionary<long, Lazy<Task<SchemaSnapshot>>> References = new();
+
+    /// <summary>
+    /// An empty database for the sample migrations. Past 1100 (which reads a table that does not exist, to fail on
+    /// purpose) the table is created first so that the migrations after it can be reached.
+    /// </summary>
+    public static async Task<string> CreateAsync(DatabaseFixture db, bool pastBrokenScript)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var database = await db.CreateDatabaseAsync();
+        if (pastBrokenScript)
+        {
+            await Db.ExecuteAsync(database, "CREATE TABLE no_such_table (id integer)");
+        }
+
+        return database;
+    }
+
+    /// <summary>
+    /// Drops a trial's database at once rather than with the class: a full run makes hundreds, and the idle pooled
+    /// sessions this process keeps to each would exhaust the server's max_connections.
+    /// </summary>
+    public static async Task DropAsync(DatabaseFixture db, string database)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        NpgsqlConnection.ClearAllPools();
+        await db.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(database).Database}\" WITH (FORCE)");
+    }
+
+    /// <summary>
+    /// Sets (or with null, resets) a database-level setting such as <c>samples.sleep</c>. Sessions read these when
+    /// they start, so the pools of this process are cleared: a pooled session would keep the old value.
+    /// </summary>
+    public static async Task SetAsync(DatabaseFixture db, string database, string setting, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var name = new NpgsqlConnectionStringBuilder(database).Database;
+        await db.ExecuteOnServerAsync(value is null
+            ? $"ALTER DATABASE \"{name}\" RESET {setting}"
+            : $"ALTER DATABASE \"{name}\" SET {setting} = '{value}'");
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>
+    /// The schema a clean <c>up --to <paramref name="target"/></c> of the samples leaves (0: an empty database),
+    /// computed once per test run.
+    /// </summary>
+    public static Task<SchemaSnapshot> ReferenceAsync(DatabaseFixture db, long target) =>
+        References.GetOrAdd(target, t => new Lazy<Task<SchemaSnapshot>>(async () =>
+        {
+            var database = await CreateAsync(db, pastBrokenScript: t >= 1100);
+            if (t > 0)
+            {
+                var run = await Cli.RunAsync(database, "up", "--to", t.ToString(CultureInfo.InvariantCulture), "--assembly", Cli.SamplesAssembly);
+                if (run.ExitCode != ExitCodes.Success)
+                {
+                    throw new InvalidOperationException("the clean reference run failed:\n" + run);
+                }
+            }
+
+            return await Db.SnapshotAsync(database);
+        })).Value;
+
+    /// <summary>Fails with the differences when the database's schema is not what a clean run to <paramref name="target"/> leaves.</summary>
+    public static async Task AssertSchemaEqualsCleanRunAsync(DatabaseFixture db, string database, long target)
+    {
+        var differences = SchemaComparer.Compare(await ReferenceAsync(db, target), await Db.SnapshotAsync(database));
+        Assert.True(differences.Count == 0, $"schema differs from a clean run to {target}:\n{Db.Describe(differences)}");
+    }
+
+    /// <summary>Sample versions applied in order up to and including <paramref name="last"/>.</summary>
+    public static List<long> Through(long last) => [.. ThroughSlowSet.Concat([2100L, 2101, 2200]).Where(v => v <= last)];
+
+    /// <summary>Versions a runner's stdout reports, one migration line each.</summary>
+    public static List<long> ReportedVersions(string stdout) =>
+        [.. StepLine().Matches(stdout).Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
+
+    /// <summary>Waits for the process and collects everything it printed.</summary>
+    public static async Task<CliResult> CollectAsync(Process process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>The environment of a runner process pointed at <paramref name="database"/>.</summary>
+    public static Dictionary<string, string> EnvironmentFor(string database) => new() { ["DATABASE_CONNECTION_STRING"] = database };
+
+    /// <summary>Who holds the migration lock of the database now; null when nobody does.</summary>
+    public static async Task<LockHolder?> LockHolderAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        return await MigrationLock.FindHolderAsync(connection);
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes; returns how long it took, or null.</summary>
+    public static async Task<TimeSpan?> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, TimeSpan? interval = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout)
+        {
+            if (await condition())
+            {
+                return watch.Elapsed;
+            }
+
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(20));
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// What every error the runner prints must look like: one <c>error: ...</c> line, after at most progress lines
+    /// (a lock wait, a note), then only indented details, further <c>error:</c> lines (the parser reports each problem)
+    /// and one <c>next:</c>; never a stack trace.
+    /// </summary>
+    public static void AssertOneLineError(CliResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var progress = lines.TakeWhile(l => l.StartsWith("note: ", StringComparison.Ordinal) || l.StartsWith("waiting for the migration lock", StringComparison.Ordinal)).Count();
+        Assert.True(progress < lines.Length && lines[progress].StartsWith("error: ", StringComparison.Ordinal), "stderr has no 'error: ' line where expected:\n" + result);
+        Assert.All(lines.Skip(progress + 1), l => Assert.Matches("^(error: |next: |  )", l));
+        Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
+    }
+
+    /// <summary>The first <c>error:</c> line, or the first line when there is none.</summary>
+    public static string ErrorLine(string stderr)
+    {
+        ArgumentNullException.ThrowIfNull(stderr);
+        return stderr.Split('\n').FirstOrDefault(l => l.StartsWith("error: ", StringComparison.Ordinal))?.TrimEnd('\r') ?? FirstLine(stderr);
+    }
+
+    public static string FirstLine(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Split('\n', 2)[0].TrimEnd('\r');
+    }
+
+    [GeneratedRegex(@"(?m)^\s+(\d+)\s+S\d+_\w+\s+\d+ ms\s*$")]
+    private static partial Regex StepLine();
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Writes N synthetic migrations into DIR: sql/NNNNN.up.sql and .down.sql (each down undoes its up exactly), and a
+# FluentMigrator project (Bench.Migrations) whose classes run those files as embedded scripts.
+#   bash bench/generate.sh N DIR
+set -euo pipefail
+n=$1
+dir=$2
+rm -rf "$dir"
+mkdir -p "$dir/sql"
+
+up() { printf '%s\n' "$2" > "$dir/sql/$(printf %05d "$1").up.sql"; }
+down() { printf '%s\n' "$2" > "$dir/sql/$(printf %05d "$1").down.sql"; }
+
+# Every table goes through five steps; migration 1 sets up what the others share.
+up 1 "CREATE TYPE bench_status AS ENUM ('new', 'active', 'archived');
+CREATE FUNCTION bench_touch() RETURNS trigger LANGUAGE plpgsql AS \$\$
+BEGIN
+    NEW.updated_at := now();
+    RETURN NEW;
+END
+\$\$;"
+down 1 "DROP FUNCTION bench_touch();
+DROP TYPE bench_status;"
+
+for ((i = 2; i <= n; i++)); do
+  t=$(( (i - 2) / 5 + 1 ))
+  table="t_$(printf %04d $t)"
+  parent="t_$(printf %04d $((t - 1)))"
+  case $(( (i - 2) % 5 )) in
+    0)
+      fk=""
+      [ "$t" -gt 1 ] && fk=",
+    parent_id bigint REFERENCES $parent (id) ON DELETE CASCADE"
+      up "$i" "CREATE TABLE $table (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name text NOT NULL,
+    status bench_status NOT NULL DEFAULT 'new',
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now()$fk
+);
+COMMENT ON TABLE $table IS 'synthetic table $t';"
+      down "$i" "DROP TABLE $table;" ;;
+    1)
+      up "$i" "ALTER TABLE $table ADD COLUMN score integer NOT NULL DEFAULT 0;
+ALTER TABLE $table ADD COLUMN note text;"
+      down "$i" "ALTER TABLE $table DROP COLUMN note;
+ALTER TABLE $table DROP COLUMN score;" ;;
+    2)
+      up "$i" "CREATE INDEX ${table}_name_idx ON $table (name);
+CREATE INDEX ${table}_active_idx ON $table (created_at) WHERE status = 'active';"
+      down "$i" "DROP INDEX ${table}_active_idx;
+DROP INDEX ${table}_name_idx;" ;;
+    3)
+      up "$i" "CREATE TRIGGER ${table}_touch BEFORE UPDATE ON $table FOR EACH ROW EXECUTE FUNCTION bench_touch();
+CREATE VIEW ${table}_active AS SELECT id, name, score FROM $table WHERE status = 'active';"
+      down "$i" "DROP VIEW ${table}_active;
+DROP TRIGGER ${table}_touch ON $table;" ;;
+    4)
+      up "$i" "INSERT INTO $table (name) SELECT 'row ' || g FROM generate_series(1, 20) g;
+UPDATE $table SET status = 'active', score = score + 1 WHERE id % 2 = 0;"
+      down "$i" "DELETE FROM $table;" ;;
+  esac
+done
+
+project="$dir/Bench.Migrations"
+mkdir -p "$project"
+cat > "$project/Bench.Migrations.csproj" <<EOF
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <RootNamespace>Bench.Migrations</RootNamespace>
+    <!-- Generated code: the repository's analyzers have nothing to say about it. -->
+    <AnalysisLevel>none</AnalysisLevel>
+    <GenerateDocumentationFile>false</GenerateDocumentationFile>
+    <EnforceCodeStyleInBuild>false</EnforceCodeStyleInBuild>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="FluentMigrator" />
+    <EmbeddedResource Include="../sql/*.sql" LogicalName="Bench.%(Filename)%(Extension)" />
+  </ItemGroup>
+</Project>
+EOF
+{
+  echo "using FluentMigrator;"
+  echo
+  echo "namespace Bench.Migrations;"
+  for ((i = 1; i <= n; i++)); do
+    v=$(printf %05d "$i")
+    echo
+    echo "[Migration($i, \"Synthetic $i\")]"
+    echo "public sealed class B$v : Migration"
+    echo "{"
+    echo "    public override void Up() => Execute.EmbeddedScript(\"Bench.$v.up.sql\");"
+    echo
+    echo "    public override void Down() => Execute.EmbeddedScript(\"Bench.$v.down.sql\");"
+    echo "}"
+  done
+} > "$project/Migrations.cs"
+
+# What psql runs: each file in its own transaction in one session, and everything in one transaction.
+for direction in up down; do
+  if [ "$direction" = up ]; then files=$(ls "$dir"/sql/*.up.sql | sort); else files=$(ls "$dir"/sql/*.down.sql | sort -r); fi
+  : > "$dir/$direction.each.sql"
+  : > "$dir/$direction.all.sql"
+  for f in $files; do
+    { echo "BEGIN;"; cat "$f"; echo "COMMIT;"; } >> "$dir/$direction.each.sql"
+    cat "$f" >> "$dir/$direction.all.sql"
+  done
+done

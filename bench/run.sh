@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Times the runner against psql on a throwaway local PostgreSQL (fsync on, default settings) and writes the table
+# into docs/PERFORMANCE.md.
+#   bash bench/run.sh                 N = 100 and 500, 3 trials each
+#   BENCH_SIZES="100 500 2000" BENCH_TRIALS=5 bash bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+sizes=${BENCH_SIZES:-"100 500"}
+trials=${BENCH_TRIALS:-3}
+out="$root/bench/out"
+mkdir -p "$out"
+
+bin=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cluster=$(mktemp -d /tmp/bench-pg-XXXXXX)
+chmod 755 "$cluster"
+[ "$(id -u)" = 0 ] && chown postgres "$cluster"
+cleanup() { as_postgres "$bin/pg_ctl" stop -D "$cluster/data" -m immediate >/dev/null 2>&1 || true; rm -rf "$cluster"; }
+trap cleanup EXIT
+as_postgres "$bin/initdb" -D "$cluster/data" -A trust -U postgres -E UTF8 --locale=C >/dev/null
+as_postgres "$bin/pg_ctl" start -w -D "$cluster/data" -l "$cluster/log" \
+  -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" >/dev/null
+export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres
+psql_() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+echo "building the runner (Release, and a ReadyToRun publish)..."
+dotnet build Migrations.Runner -c Release -nologo -v quiet >/dev/null
+dotnet publish Migrations.Runner -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$out/runner-r2r" -nologo -v quiet >/dev/null
+runner_jit=(dotnet "$root/Migrations.Runner/bin/Release/net10.0/Migrations.Runner.dll")
+runner_r2r=(dotnet "$out/runner-r2r/Migrations.Runner.dll")
+
+now() { date +%s%N; }
+declare -A samples
+record() { samples["$1"]+="$2 "; }
+median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+fresh() { psql_ -d postgres -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"; }
+timed() { local key=$1; shift; local start; start=$(now); "$@" >/dev/null; record "$key" $(( ($(now) - start) / 1000000 )); }
+
+for n in $sizes; do
+  work="$out/n$n"
+  echo "N = $n: generating and building the migrations..."
+  bash bench/generate.sh "$n" "$work"
+  dotnet build "$work/Bench.Migrations/Bench.Migrations.csproj" -c Release -nologo -v quiet >/dev/null
+  assembly="$work/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll"
+  cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=bench"
+  for ((trial = 1; trial <= trials; trial++)); do
+    echo "  trial $trial/$trials"
+    # Contenders alternate their order from trial to trial, so drift in the machine's load spreads over all of them.
+    order=(psql_each psql_one runner r2r)
+    [ $((trial % 2)) = 0 ] && order=(r2r runner psql_one psql_each)
+    for contender in "${order[@]}"; do
+      fresh
+      case $contender in
+        psql_each)
+          timed "$n up psql_each" psql_ -d bench -f "$work/up.each.sql"
+          timed "$n down psql_each" psql_ -d bench -f "$work/down.each.sql" ;;
+        psql_one)
+          timed "$n up psql_one" psql_ -d bench -1 -f "$work/up.all.sql"
+          timed "$n down psql_one" psql_ -d bench -1 -f "$work/down.all.sql" ;;
+        runner|r2r)
+          if [ "$contender" = runner ]; then r=("${runner_jit[@]}"); else r=("${runner_r2r[@]}"); fi
+          timed "$n up $contender" "${r[@]}" up --assembly "$assembly" -c "$cs"
+          timed "$n status $contender" "${r[@]}" status --assembly "$assembly" -c "$cs"
+          timed "$n noop-up $contender" "${r[@]}" up --assembly "$assembly" -c "$cs"
+          timed "$n down $contender" "${r[@]}" down --to 0 --assembly "$assembly" -c "$cs" ;;
+      esac
+    done
+  done
+done
+
+seconds() { awk -v ms="$1" 'BEGIN { printf "%.2f s", ms / 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
+table="| N | operation | psql, each file in BEGIN/COMMIT, one session | psql -1, one file | runner (build) | runner (ReadyToRun publish) | runner / psql each (build, R2R) |
+|---|---|---|---|---|---|---|"
+for n in $sizes; do
+  for op in up down; do
+    e=$(median "${samples["$n $op psql_each"]}"); o=$(median "${samples["$n $op psql_one"]}")
+    j=$(median "${samples["$n $op runner"]}"); r=$(median "${samples["$n $op r2r"]}")
+    table+="
+| $n | $op | $(seconds "$e") | $(seconds "$o") | $(seconds "$j") | $(seconds "$r") | $(ratio "$j" "$e"), $(ratio "$r" "$e") |"
+  done
+  for op in status noop-up; do
+    j=$(median "${samples["$n $op runner"]}"); r=$(median "${samples["$n $op r2r"]}")
+    table+="
+| $n | no-op \`${op#noop-}\` | | | $(seconds "$j") | $(seconds "$r") | |"
+  done
+done
+echo "$table"
+
+facts="Run of $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB, \
+$("$bin/postgres" --version), .NET SDK $(dotnet --version); medians of $trials trials; fsync on, default server settings."
+{
+  sed '/<!-- bench:begin/,$d' docs/PERFORMANCE.md
+  echo "<!-- bench:begin (written by bench/run.sh; do not edit by hand) -->"
+  echo
+  echo "$facts"
+  echo
+  echo "$table"
+  echo
+  echo "<!-- bench:end -->"
+  sed '1,/<!-- bench:end/d' docs/PERFORMANCE.md
+} > "$out/PERFORMANCE.md"
+mv "$out/PERFORMANCE.md" docs/PERFORMANCE.md
+echo "written: docs/PERFORMANCE.md"
