@@ -26,10 +26,12 @@ internal sealed class FluentMigratorHost : IDisposable
 
     private readonly ServiceProvider _services;
     private readonly IServiceScope _scope;
+    private readonly MigrationSet _migrationSet;
     private SortedList<long, IMigrationInfo>? _migrations;
 
     public FluentMigratorHost(MigrationSet migrations, string? connectionString, bool previewOnly = false, ILoggerProvider? logger = null)
     {
+        _migrationSet = migrations;
         _services = new ServiceCollection()
             .AddFluentMigratorCore()
             .ConfigureRunner(rb => rb
@@ -62,9 +64,13 @@ internal sealed class FluentMigratorHost : IDisposable
 
     public static MigrationEntry ToEntry(IMigrationInfo info) => new(
         info.Version,
-        info.Migration.GetType().Name,
-        info.Description ?? info.Migration.GetType().Name,
+        ClassName(info),
+        info.Description ?? ClassName(info),
         info.TransactionBehavior == TransactionBehavior.Default);
+
+    /// <summary>The migration's own class name, also behind the script index's wrapper.</summary>
+    public static string ClassName(IMigrationInfo info) =>
+        (info.Migration is IndexedScriptMigration indexed ? indexed.Inner : info.Migration).GetType().Name;
 
     /// <summary>FluentMigrator's runner; resolving it connects and creates VersionInfo when missing.</summary>
     public MigrationRunner CreateRunner() => (MigrationRunner)_scope.ServiceProvider.GetRequiredService<IMigrationRunner>();
@@ -73,7 +79,15 @@ internal sealed class FluentMigratorHost : IDisposable
     {
         try
         {
-            return _scope.ServiceProvider.GetRequiredService<IMigrationInformationLoader>().LoadMigrations();
+            var loaded = _scope.ServiceProvider.GetRequiredService<IMigrationInformationLoader>().LoadMigrations();
+            var index = new EmbeddedScriptIndex(_migrationSet.Assemblies);
+            var indexed = new SortedList<long, IMigrationInfo>(loaded.Count);
+            foreach (var info in loaded.Values)
+            {
+                indexed.Add(info.Version, new MigrationInfo(info.Version, info.Description, info.TransactionBehavior, info.IsBreakingChange, () => new IndexedScriptMigration(info.Migration, index)));
+            }
+
+            return indexed;
         }
         catch (DuplicateMigrationException e)
         {

@@ -468,6 +468,6 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
 
     private static string Describe(List<IMigrationInfo> migrations) =>
         migrations.Count == 1
-            ? $"migration {migrations[0].Version} {migrations[0].Migration.GetType().Name} is"
+            ? $"migration {migrations[0].Version} {FluentMigratorHost.ClassName(migrations[0])} is"
             : $"migrations {string.Join(", ", migrations.Select(m => m.Version))} are";
 }

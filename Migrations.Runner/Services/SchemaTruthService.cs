@@ -107,7 +107,7 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
         runner.Processor.BeginTransaction();
         foreach (var info in toRecord)
         {
-            runner.VersionLoader.UpdateVersionInfo(info.Version, info.Description ?? info.Migration.GetType().Name);
+            runner.VersionLoader.UpdateVersionInfo(info.Version, info.Description ?? FluentMigratorHost.ClassName(info));
         }
 
         runner.Processor.CommitTransaction();
