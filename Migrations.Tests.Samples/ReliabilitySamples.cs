@@ -1,4 +1,3 @@
-using System.Globalization;
 using FluentMigrator;
 
 namespace Migrations.Tests.Samples.Reliability;
@@ -12,13 +11,11 @@ namespace Migrations.Tests.Samples.Reliability;
 /// Creates table <c>slow_{version}</c>, then sleeps for <c>samples.sleep</c> seconds when the database sets it: a run
 /// that takes long enough for other runners to queue, for a kill to land mid-run, or for a timeout to fire.
 /// </summary>
-public abstract class SlowMigration : Migration
+public abstract class SlowMigration : VersionedMigration
 {
-    private long Version => GetType().GetCustomAttributes(typeof(MigrationAttribute), false).Cast<MigrationAttribute>().Single().Version;
-
     public override void Up()
     {
-        var v = Version.ToString(CultureInfo.InvariantCulture);
+        var v = V;
         Execute.Sql($"""
             CREATE TABLE slow_{v} (id integer PRIMARY KEY, note text NOT NULL DEFAULT 'v{v}');
             INSERT INTO slow_{v} (id) VALUES (1);
@@ -26,7 +23,7 @@ public abstract class SlowMigration : Migration
             """);
     }
 
-    public override void Down() => Execute.Sql($"DROP TABLE slow_{Version.ToString(CultureInfo.InvariantCulture)};");
+    public override void Down() => Execute.Sql($"DROP TABLE slow_{V};");
 }
 
 [Migration(2001, "Slow one")]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using FluentMigrator;
 
 namespace Migrations.Tests.Samples;
@@ -7,13 +6,11 @@ namespace Migrations.Tests.Samples;
 /// Creates table <c>sample_{version}</c>, then fails when the database's <c>samples.fail_at</c> setting names this
 /// version: the failure comes after real work, so a test sees whether that work was rolled back.
 /// </summary>
-public abstract class SampleMigration : Migration
+public abstract class SampleMigration : VersionedMigration
 {
-    private long Version => GetType().GetCustomAttributes(typeof(MigrationAttribute), false).Cast<MigrationAttribute>().Single().Version;
-
     public override void Up()
     {
-        var v = Version.ToString(CultureInfo.InvariantCulture);
+        var v = V;
         // Stands in for a developer editing a migration after it ran: the checksum tests set it in a runner process.
         var edit = Environment.GetEnvironmentVariable("SAMPLES_EDIT_" + v) is { } e ? "-- edited: " + e : "";
         Execute.Sql($"""
@@ -29,7 +26,7 @@ public abstract class SampleMigration : Migration
             """);
     }
 
-    public override void Down() => Execute.Sql($"DROP TABLE sample_{Version.ToString(CultureInfo.InvariantCulture)};");
+    public override void Down() => Execute.Sql($"DROP TABLE sample_{V};");
 }
 
 [Migration(1001, "Sample one")]

@@ -22,7 +22,7 @@ trap cleanup EXIT
 as_postgres "$bin/initdb" -D "$cluster/data" -A trust -U postgres -E UTF8 --locale=C >/dev/null
 as_postgres "$bin/pg_ctl" start -w -D "$cluster/data" -l "$cluster/log" \
   -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" >/dev/null
-export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres
+export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGOPTIONS="-c client_min_messages=warning"
 psql_() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 echo "building the runner (Release, and a ReadyToRun publish)..."
@@ -71,6 +71,44 @@ for n in $sizes; do
   done
 done
 
+# The rollback round-trip test (down then up, snapshot compared, at every version) on the generated migrations.
+roundtrip_n=${BENCH_ROUNDTRIP_N:-500}
+roundtrip=""
+if [ "$roundtrip_n" != 0 ] && [ -f "$out/n$roundtrip_n/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll" ]; then
+  echo "rollback round trip over N = $roundtrip_n..."
+  dotnet build Migrations.Tests -nologo -v quiet >/dev/null
+  start=$(now)
+  TEST_DATABASE_CONNECTION_STRING="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" \
+  ROUNDTRIP_ASSEMBLY="$out/n$roundtrip_n/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll" \
+    dotnet test Migrations.Tests --no-build --filter "FullyQualifiedName~RollbackRoundTripTests" >/dev/null
+  roundtrip=$(( ($(now) - start) / 1000000 ))
+fi
+
+# Drift's cost against pg_dump: two databases of T tables each (built by psql from generated SQL), compared by the
+# runner (snapshot one to a file, then drift --against it on the other) and by pg_dump --schema-only of both + diff.
+drift_tables=${BENCH_DRIFT_TABLES:-1000}
+drift=""
+if [ "$drift_tables" != 0 ]; then
+  echo "drift on $drift_tables tables..."
+  bash bench/generate.sh $((drift_tables * 5 + 1)) "$out/drift" >/dev/null
+  for db in drift_a drift_b; do
+    psql_ -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+    psql_ -d "$db" -1 -f "$out/drift/up.all.sql" >/dev/null
+  done
+  for ((trial = 1; trial <= trials; trial++)); do
+    start=$(now)
+    "${runner_r2r[@]}" schema --output "$out/drift_a.json" -c "Host=127.0.0.1;Port=$port;Username=postgres;Database=drift_a" >/dev/null
+    "${runner_r2r[@]}" drift --against "$out/drift_a.json" -c "Host=127.0.0.1;Port=$port;Username=postgres;Database=drift_b" >/dev/null
+    record "drift runner" $(( ($(now) - start) / 1000000 ))
+    start=$(now)
+    pg_dump --schema-only -d drift_a > "$out/drift_a.sql"
+    pg_dump --schema-only -d drift_b > "$out/drift_b.sql"
+    diff -q "$out/drift_a.sql" "$out/drift_b.sql" >/dev/null
+    record "drift pg_dump" $(( ($(now) - start) / 1000000 ))
+  done
+  drift="$(median "${samples["drift runner"]}") $(median "${samples["drift pg_dump"]}")"
+fi
+
 seconds() { awk -v ms="$1" 'BEGIN { printf "%.2f s", ms / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
 table="| N | operation | psql, each file in BEGIN/COMMIT, one session | psql -1, one file | runner (build) | runner (ReadyToRun publish) | runner / psql each (build, R2R) |
@@ -88,6 +126,17 @@ for n in $sizes; do
 | $n | no-op \`${op#noop-}\` | | | $(seconds "$j") | $(seconds "$r") | |"
   done
 done
+if [ -n "$roundtrip" ]; then
+  table+="
+
+Rollback round trip of all $roundtrip_n generated migrations (\`RollbackRoundTripTests\` with \`ROUNDTRIP_ASSEMBLY\`: up, snapshot, down, snapshot, up, snapshot, at every version, one database), including \`dotnet test\` start-up: $(seconds "$roundtrip")."
+fi
+if [ -n "$drift" ]; then
+  read -r drift_runner drift_dump <<<"$drift"
+  table+="
+
+Comparing two databases of $drift_tables tables (each with its columns, keys, indexes, trigger and view): runner \`schema --output\` + \`drift --against\` (ReadyToRun) $(seconds "$drift_runner"); \`pg_dump --schema-only\` of both + \`diff\` $(seconds "$drift_dump") (medians of $trials)."
+fi
 echo "$table"
 
 facts="Run of $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB, \
