@@ -10,6 +10,8 @@ namespace Migrations.Runner.Services;
 /// </summary>
 public sealed class MigrationChecksums : IDisposable
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MigrationSet, IReadOnlyDictionary<long, string>> Computed = [];
+
     private readonly MigrationLog _log = new(null);
     private readonly FluentMigratorHost _host;
     private IReadOnlyDictionary<long, string>? _checksums;
@@ -23,11 +25,13 @@ public sealed class MigrationChecksums : IDisposable
     /// <summary>Version to checksum, computed on first use.</summary>
     public IReadOnlyDictionary<long, string> Checksums => _checksums ??= ComputeAll();
 
-    public static IReadOnlyDictionary<long, string> Compute(MigrationSet migrations)
-    {
-        using var catalog = new MigrationChecksums(migrations);
-        return catalog.Checksums;
-    }
+    /// <summary>The checksums of a set, computed once per process: loaded assemblies cannot change under it.</summary>
+    public static IReadOnlyDictionary<long, string> Compute(MigrationSet migrations) =>
+        Computed.GetValue(migrations, set =>
+        {
+            using var catalog = new MigrationChecksums(set);
+            return catalog.Checksums;
+        });
 
     public static string Hash(IEnumerable<string> statements)
     {
