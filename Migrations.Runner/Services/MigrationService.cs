@@ -189,14 +189,21 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             await ChecksumStore.RecordAsync(bookkeeping, version, checksums[version], "backfill", cancellationToken);
         }
 
-        return RunAll(
+        // FluentMigrator's [Maintenance] migrations run as its own MigrateUp runs them: each in its own transaction,
+        // BeforeAll and AfterAll around the run, BeforeEach and AfterEach around every migration.
+        Maintain(runner, MigrationStage.BeforeAll);
+        var result = RunAll(
             plan,
             log,
             runner,
             info => runner.ApplyMigrationUp(info, useTransaction: false),
             info => ChecksumStore.RecordSql(info.Version, checksums[info.Version], "up"),
             applied,
-            up: true);
+            up: true,
+            beforeEach: () => Maintain(runner, MigrationStage.BeforeEach),
+            afterEach: () => Maintain(runner, MigrationStage.AfterEach));
+        Maintain(runner, MigrationStage.AfterAll);
+        return result;
     }
 
     /// <summary>Reverts applied migrations newer than <paramref name="target"/>, newest first (0 reverts all).</summary>
@@ -344,7 +351,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     /// than by FluentMigrator so that the checksum commits with the rest: one commit per migration. Non-transactional
     /// migrations run in autocommit, their bookkeeping after them.
     /// </summary>
-    private RunResult RunAll(List<IMigrationInfo> plan, MigrationLog log, FluentMigrator.Runner.MigrationRunner runner, Action<IMigrationInfo> apply, Func<IMigrationInfo, string> bookkeeping, IReadOnlyList<AppliedMigration> appliedBefore, bool up)
+    private RunResult RunAll(List<IMigrationInfo> plan, MigrationLog log, FluentMigrator.Runner.MigrationRunner runner, Action<IMigrationInfo> apply, Func<IMigrationInfo, string> bookkeeping, IReadOnlyList<AppliedMigration> appliedBefore, bool up, Action? beforeEach = null, Action? afterEach = null)
     {
         var total = Stopwatch.StartNew();
         var steps = new List<MigrationStep>();
@@ -353,6 +360,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         {
             var entry = FluentMigratorHost.ToEntry(info);
             var watch = Stopwatch.StartNew();
+            beforeEach?.Invoke();
             log.ClearSql();
             var transactional = info.TransactionBehavior == TransactionBehavior.Default;
             try
@@ -380,6 +388,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
                 throw MigrationFailed(entry, e, up, steps.Count, sent);
             }
 
+            afterEach?.Invoke();
             var step = new MigrationStep(entry, watch.Elapsed);
             steps.Add(step);
             _ = up ? current.Add(info.Version) : current.Remove(info.Version);
@@ -387,6 +396,23 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         }
 
         return new RunResult(steps, current.Count == 0 ? null : current.Max, total.Elapsed);
+    }
+
+    private static void Maintain(FluentMigrator.Runner.MigrationRunner runner, MigrationStage stage)
+    {
+        try
+        {
+            runner.ApplyMaintenance(stage, useAutomaticTransactionManagement: true);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var pg = SqlErrorExplainer.FindPostgresError(e);
+            throw new RunnerException(
+                $"[Maintenance({stage})] migration failed: {(pg is null ? Flatten(e) : $"{pg.SqlState} {pg.MessageText}")}",
+                "fix the maintenance migration; maintenance runs in its own transaction, which was rolled back",
+                ExitCodes.Failure,
+                e);
+        }
     }
 
     // The session may be gone (the failure being reported); a failed rollback must not replace the real error.

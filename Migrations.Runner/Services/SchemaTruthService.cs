@@ -124,7 +124,8 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
 
     private async Task<SchemaSnapshot> ReplayAsync(HashSet<long> versions, string? shadowServer, CancellationToken cancellationToken)
     {
-        await using var scratch = await ScratchDatabase.CreateAsync(shadowServer ?? connectionString, "migrations", cancellationToken);
+        var live = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database ?? "migrations";
+        await using var scratch = await ScratchDatabase.CreateAsync(shadowServer ?? connectionString, live, cancellationToken);
         if (versions.Count > 0)
         {
             await new MigrationService(migrations, scratch.ConnectionString, _options with { OnStep = _ => { } }).ApplyVersionsAsync(versions, cancellationToken);

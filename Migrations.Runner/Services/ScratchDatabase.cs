@@ -21,9 +21,10 @@ public sealed class ScratchDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<ScratchDatabase> CreateAsync(string serverConnectionString, string purpose, CancellationToken cancellationToken = default)
+    /// <summary>Creates <c>{forDatabase}_scratch_{random}</c>: a leftover (a killed runner) says whose it was.</summary>
+    public static async Task<ScratchDatabase> CreateAsync(string serverConnectionString, string forDatabase, CancellationToken cancellationToken = default)
     {
-        var name = $"{purpose}_scratch_{Guid.NewGuid():N}"[..40];
+        var name = $"{(forDatabase.Length > 20 ? forDatabase[..20] : forDatabase)}_scratch_{Guid.NewGuid():N}"[..Math.Min(63, Math.Min(forDatabase.Length, 20) + 21)];
         await using var connection = await Database.OpenAsync(serverConnectionString, cancellationToken: cancellationToken);
         try
         {

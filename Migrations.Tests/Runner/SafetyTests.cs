@@ -37,6 +37,22 @@ public class SafetyTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task Maintenance_migrations_run_before_every_up_as_FluentMigrator_runs_them()
+    {
+        var database = await db.CreateDatabaseAsync();
+        await db.ExecuteOnServerAsync($"ALTER DATABASE \"{new NpgsqlConnectionStringBuilder(database).Database}\" SET samples.maintenance = 'on'");
+        NpgsqlConnection.ClearAllPools();
+
+        var first = await Cli.RunAsync(database, "up", "--to", "1001", "--assembly", Cli.SamplesAssembly);
+        var second = await Cli.RunAsync(database, "up", "--to", "1002", "--assembly", Cli.SamplesAssembly);
+
+        Assert.Equal(ExitCodes.Success, first.ExitCode);
+        Assert.Equal(ExitCodes.Success, second.ExitCode);
+        Assert.Equal(2L, await Db.ScalarAsync<long>(database, "SELECT count(*) FROM maintenance_runs WHERE stage = 'before all'"));
+        Assert.Equal([1001L, 1002], await Db.AppliedVersionsAsync(database));
+    }
+
+    [Fact]
     public async Task A_sql_error_names_the_sqlstate_and_the_line_in_the_file()
     {
         var database = await db.CreateDatabaseAsync();

@@ -16,14 +16,14 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     {
         var database = await db.CreateMigratedDatabaseAsync();
         var before = await Db.SnapshotAsync(database);
-        var scratchBefore = await ScratchDatabaseCountAsync();
+        var scratchBefore = await ScratchDatabaseCountAsync(database);
 
         var result = await Cli.RunAsync(database, "drift");
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         Assert.Contains("No drift", result.Out, StringComparison.Ordinal);
         Assert.Empty(SchemaComparer.Compare(before, await Db.SnapshotAsync(database)));
-        Assert.Equal(scratchBefore, await ScratchDatabaseCountAsync());
+        Assert.Equal(scratchBefore, await ScratchDatabaseCountAsync(database));
     }
 
     [Theory]
@@ -95,13 +95,13 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         await Cli.RunAsync(database, "up", "--to", "1001", "--assembly", Cli.SamplesAssembly);
         // Pretend the broken sample ran here: its replay on the scratch database must fail.
         await Db.ExecuteAsync(database, """INSERT INTO "VersionInfo" ("Version", "AppliedOn", "Description") VALUES (1100, now(), 'Broken script')""");
-        var scratchBefore = await ScratchDatabaseCountAsync();
+        var scratchBefore = await ScratchDatabaseCountAsync(database);
 
         var result = await Cli.RunAsync(database, "drift", "--assembly", Cli.SamplesAssembly);
 
         Assert.Equal(ExitCodes.Failure, result.ExitCode);
         Assert.Contains("42P01", result.Error, StringComparison.Ordinal);
-        Assert.Equal(scratchBefore, await ScratchDatabaseCountAsync());
+        Assert.Equal(scratchBefore, await ScratchDatabaseCountAsync(database));
     }
 
     [Fact]
@@ -227,6 +227,8 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         Assert.True(expected == committed, "docs/DATABASE_STRUCTURE.md is stale: regenerate it with `dotnet run --project Migrations.Runner -- schema --markdown docs/DATABASE_STRUCTURE.md` against a freshly migrated database");
     }
 
-    private async Task<long> ScratchDatabaseCountAsync() =>
-        await Db.ScalarAsync<long>(db.ServerConnectionString, "SELECT count(*) FROM pg_database WHERE datname LIKE '%\\_scratch\\_%'");
+    // Scratch databases are named after the live database, so other classes' drifts running meanwhile do not count.
+    private async Task<long> ScratchDatabaseCountAsync(string liveDatabase) =>
+        await Db.ScalarAsync<long>(db.ServerConnectionString,
+            $"SELECT count(*) FROM pg_database WHERE datname LIKE '{new Npgsql.NpgsqlConnectionStringBuilder(liveDatabase).Database}\\_scratch\\_%'");
 }
