@@ -19,18 +19,15 @@ public static class ChecksumStore
 
     private const string Qualified = $"{VersionHistory.Schema}.\"{Table}\"";
 
-    public static async Task EnsureTableAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
-    {
-        await ExecuteAsync(connection, $"""
-            CREATE TABLE IF NOT EXISTS {Qualified} (
-                "Version" bigint PRIMARY KEY,
-                "Checksum" text NOT NULL,
-                "RecordedOn" timestamptz NOT NULL DEFAULT now(),
-                "RecordedBy" text NOT NULL,
-                "PreviousChecksum" text
-            )
-            """, cancellationToken);
-    }
+    internal const string CreateTableSql = $"""
+        CREATE TABLE IF NOT EXISTS {Qualified} (
+            "Version" bigint PRIMARY KEY,
+            "Checksum" text NOT NULL,
+            "RecordedOn" timestamptz NOT NULL DEFAULT now(),
+            "RecordedBy" text NOT NULL,
+            "PreviousChecksum" text
+        );
+        """;
 
     /// <summary>Every stored checksum; empty when the table does not exist.</summary>
     public static async Task<IReadOnlyDictionary<long, StoredChecksum>> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
@@ -92,11 +89,5 @@ public static class ChecksumStore
         return [.. catalog
             .Where(m => stored.TryGetValue(m.Version, out var s) && current.TryGetValue(m.Version, out var c) && s.Checksum != c)
             .Select(m => new ChecksumMismatch(m.Version, m.Name, stored[m.Version].Checksum, current[m.Version]))];
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

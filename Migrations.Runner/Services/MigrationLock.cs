@@ -111,13 +111,16 @@ public sealed class MigrationLock : IAsyncDisposable
     {
         try
         {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", _connection);
-            command.Parameters.AddWithValue("key", Key);
-            await command.ExecuteScalarAsync();
+            if (_connection.State == System.Data.ConnectionState.Open)
+            {
+                await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", _connection);
+                command.Parameters.AddWithValue("key", Key);
+                await command.ExecuteScalarAsync();
+            }
         }
-        catch (NpgsqlException)
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
-            // The session is gone, and the lock with it.
+            // The session is gone (the failure being reported), and the lock with it.
         }
 
         await _connection.DisposeAsync();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FluentMigrator;
-using FluentMigrator.Infrastructure;
 using Npgsql;
 
 namespace Migrations.Runner.Services;
@@ -57,37 +56,33 @@ public sealed record RunOptions
     /// <summary>Hears what the run did besides migrating (e.g. dropping an INVALID index).</summary>
     public Action<string> OnNote { get; init; } = _ => { };
 
-    /// <summary>Receives FluentMigrator's own log (SQL, timings) with --verbose.</summary>
+    /// <summary>Receives every statement sent, with --verbose.</summary>
     public TextWriter? Verbose { get; init; }
 }
 
 /// <summary>
-/// Applies and reverts migrations through FluentMigrator, one migration per transaction (as each declares), under the
-/// migration lock. Plans are computed first and refused as a whole when they would skip or misorder anything.
+/// Applies and reverts migrations written with FluentMigrator, one migration per transaction (as each declares), on
+/// one connection that also holds the migration lock. Plans are computed first and refused as a whole when they would
+/// skip or misorder anything.
 /// </summary>
 public sealed class MigrationService(MigrationSet migrations, string connectionString, RunOptions? options = null)
 {
     private readonly RunOptions _options = options ?? new RunOptions();
 
+    private MigrationSet Migrations => migrations;
+
     /// <summary>Every migration in the assembly, without touching the database.</summary>
-    public IReadOnlyList<MigrationEntry> Catalog()
-    {
-        using var catalog = new MigrationChecksums(migrations);
-        return catalog.Entries;
-    }
+    public IReadOnlyList<MigrationEntry> Catalog() => migrations.Catalog.Entries;
 
     /// <summary>Applied and pending migrations. Read-only: does not create VersionInfo.</summary>
     public async Task<StatusReport> StatusAsync(CancellationToken cancellationToken = default)
     {
-        using var catalog = new MigrationChecksums(migrations);
-        await using var connection = await Database.OpenAsync(connectionString, cancellationToken: cancellationToken);
-        var applied = await VersionHistory.ReadAsync(connection, cancellationToken);
-        var changed = await ChangedSinceAppliedAsync(connection, catalog, applied, cancellationToken);
-        return BuildStatus(catalog.Entries, applied, changed, await VersionTableExistsAsync(connection, cancellationToken));
+        var (state, checksums) = await WhileConnectingAsync(() => ReadStateAsync(cancellationToken), () => MigrationChecksums.Compute(migrations));
+        return BuildStatus(migrations.Catalog.Entries, state.History.Applied, state.Changed(migrations.Catalog.Entries, checksums), state.History.TableExists);
     }
 
     /// <summary>Applied migrations whose SQL differs from the checksum recorded when they ran.</summary>
-    internal static async Task<IReadOnlyList<ChecksumMismatch>> ChangedSinceAppliedAsync(NpgsqlConnection connection, MigrationChecksums catalog, IReadOnlyList<AppliedMigration> applied, CancellationToken cancellationToken = default)
+    internal static async Task<IReadOnlyList<ChecksumMismatch>> ChangedSinceAppliedAsync(NpgsqlConnection connection, MigrationSet set, IReadOnlyList<AppliedMigration> applied, CancellationToken cancellationToken = default)
     {
         var stored = await ChecksumStore.ReadAsync(connection, cancellationToken);
         if (stored.Count == 0)
@@ -96,7 +91,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         }
 
         var appliedSet = applied.Select(a => a.Version).ToHashSet();
-        return [.. ChecksumStore.Mismatches(catalog.Entries, catalog.Checksums, stored).Where(m => appliedSet.Contains(m.Version))];
+        return [.. ChecksumStore.Mismatches(set.Catalog.Entries, MigrationChecksums.Compute(set), stored).Where(m => appliedSet.Contains(m.Version))];
     }
 
     internal static StatusReport BuildStatus(IReadOnlyList<MigrationEntry> catalog, IReadOnlyList<AppliedMigration> applied, IReadOnlyList<ChecksumMismatch> changed, bool tableExists)
@@ -130,19 +125,34 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     public Task<RunResult> ApplyVersionsAsync(IReadOnlySet<long> versions, CancellationToken cancellationToken = default) =>
         UpCoreAsync(m => versions.Contains(m.Version), null, allowOutOfOrder: true, dropInvalidIndexes: false, cancellationToken);
 
-    private async Task<RunResult> UpCoreAsync(Func<IMigrationInfo, bool> include, long? target, bool allowOutOfOrder, bool dropInvalidIndexes, CancellationToken cancellationToken)
+    private async Task<RunResult> UpCoreAsync(Func<MigrationDefinition, bool> include, long? target, bool allowOutOfOrder, bool dropInvalidIndexes, CancellationToken cancellationToken)
     {
-        var log = new MigrationLog(_options.Verbose);
-        using var host = new FluentMigratorHost(migrations, MigrationSessionConnectionString(), logger: log);
-        var known = host.Migrations;
-        if (target is { } t && !known.ContainsKey(t))
+        var total = Stopwatch.StartNew();
+        var (state, checksums) = await WhileConnectingAsync(() => ReadStateAsync(cancellationToken), () =>
         {
-            throw UnknownTarget(t, known);
+            if (target is { } t && !migrations.Catalog.Migrations.ContainsKey(t))
+            {
+                throw UnknownTarget(t, migrations.Catalog.Migrations);
+            }
+
+            return MigrationChecksums.Compute(migrations);
+        });
+
+        // Most runs of up in a pipeline find nothing to do: that needs no lock, no write and no migration session.
+        var appliedBefore = state.History.Applied.Select(a => a.Version).ToHashSet();
+        if (state.TablesComplete
+            && migrations.Catalog.Maintenance.Count == 0
+            && !migrations.Catalog.Migrations.Values.Any(m => include(m) && !appliedBefore.Contains(m.Version))
+            && appliedBefore.All(v => !checksums.ContainsKey(v) || state.Stored.ContainsKey(v))
+            && state.Changed(migrations.Catalog.Entries, checksums).Count == 0)
+        {
+            return new RunResult([], appliedBefore.Count == 0 ? null : appliedBefore.Max(), total.Elapsed);
         }
 
-        await using var migrationLock = await AcquireLockAsync(cancellationToken);
-        var runner = host.CreateRunner();
-        var applied = await VersionHistory.ReadAsync(migrationLock.Connection, cancellationToken);
+        await using var session = await OpenSessionAsync(forUp: true, cancellationToken);
+        var known = migrations.Catalog.Migrations;
+        var connection = session.Connection;
+        var applied = session.Applied;
         var appliedSet = applied.Select(a => a.Version).ToHashSet();
         var newestApplied = applied.Count == 0 ? 0 : applied.Max(a => a.Version);
         var plan = known.Values.Where(m => include(m) && !appliedSet.Contains(m.Version)).ToList();
@@ -155,8 +165,14 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
                 "check that the branch was merged as intended; rerun with --out-of-order to apply it anyway");
         }
 
-        var bookkeeping = migrationLock.Connection;
-        if (plan.Count > 0 && await InvalidIndexes.FindAsync(bookkeeping, cancellationToken) is { Count: > 0 } invalid)
+        if (plan.FirstOrDefault(m => m.BreakingChange) is { } breaking)
+        {
+            throw new RunnerException(
+                $"refusing to migrate: migration {breaking.Version} {breaking.Name} is marked BreakingChange, which FluentMigrator runs only when breaking changes are allowed",
+                "apply it by hand after review, or remove BreakingChange from its [Migration] attribute once the change is coordinated");
+        }
+
+        if (plan.Count > 0 && session.InvalidIndexes is { Count: > 0 } invalid)
         {
             if (!dropInvalidIndexes)
             {
@@ -167,15 +183,13 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
 
             foreach (var index in invalid)
             {
-                await InvalidIndexes.DropAsync(bookkeeping, index, cancellationToken);
+                await InvalidIndexes.DropAsync(connection, index, cancellationToken);
                 _options.OnNote($"dropped INVALID index {index}");
             }
         }
 
-        var checksums = MigrationChecksums.Compute(migrations);
-        await ChecksumStore.EnsureTableAsync(bookkeeping, cancellationToken);
-        var stored = await ChecksumStore.ReadAsync(bookkeeping, cancellationToken);
-        var changed = ChecksumStore.Mismatches(host.Entries, checksums, stored).Where(m => appliedSet.Contains(m.Version)).ToList();
+        var stored = session.Stored;
+        var changed = ChecksumStore.Mismatches(migrations.Catalog.Entries, checksums, stored).Where(m => appliedSet.Contains(m.Version)).ToList();
         if (changed.Count > 0)
         {
             throw new RunnerException(
@@ -186,51 +200,35 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         // Applied before checksums were kept (or killed between its commit and this bookkeeping): trust on first use.
         foreach (var version in appliedSet.Where(v => checksums.ContainsKey(v) && !stored.ContainsKey(v)))
         {
-            await ChecksumStore.RecordAsync(bookkeeping, version, checksums[version], "backfill", cancellationToken);
+            await ChecksumStore.RecordAsync(connection, version, checksums[version], "backfill", cancellationToken);
         }
 
+        var run = new Run(this, connection);
         // FluentMigrator's [Maintenance] migrations run as its own MigrateUp runs them: each in its own transaction,
         // BeforeAll and AfterAll around the run, BeforeEach and AfterEach around every migration.
-        Maintain(runner, MigrationStage.BeforeAll);
-        var result = RunAll(
-            plan,
-            log,
-            runner,
-            info => runner.ApplyMigrationUp(info, useTransaction: false),
-            info => ChecksumStore.RecordSql(info.Version, checksums[info.Version], "up"),
-            applied,
-            up: true,
-            beforeEach: () => Maintain(runner, MigrationStage.BeforeEach),
-            afterEach: () => Maintain(runner, MigrationStage.AfterEach));
-        Maintain(runner, MigrationStage.AfterAll);
+        run.Maintain(MigrationStage.BeforeAll);
+        var result = run.All(plan, up: true, applied, migration => Bookkeeping.Applied(migration, checksums[migration.Version]), cancellationToken);
+        run.Maintain(MigrationStage.AfterAll);
         return result;
     }
 
     /// <summary>Reverts applied migrations newer than <paramref name="target"/>, newest first (0 reverts all).</summary>
     public async Task<RunResult> DownToAsync(long target, CancellationToken cancellationToken = default)
     {
-        var log = new MigrationLog(_options.Verbose);
-        using var host = new FluentMigratorHost(migrations, MigrationSessionConnectionString(), logger: log);
-        if (target != 0 && !host.Migrations.ContainsKey(target))
-        {
-            throw UnknownTarget(target, host.Migrations);
-        }
-
-        await using var migrationLock = await AcquireLockAsync(cancellationToken);
-        var applied = await VersionHistory.ReadAsync(migrationLock.Connection, cancellationToken);
-        var toRevert = applied.Where(a => a.Version > target).OrderByDescending(a => a.Version).ToList();
-        return await RevertAllAsync(host, log, migrationLock, applied, toRevert, cancellationToken);
+        var (session, _) = await WhileConnectingAsync(() => OpenSessionAsync(forUp: false, cancellationToken), () =>
+            target == 0 || migrations.Catalog.Migrations.ContainsKey(target) ? true : throw UnknownTarget(target, migrations.Catalog.Migrations));
+        await using var lockSession = session;
+        var toRevert = session.Applied.Where(a => a.Version > target).OrderByDescending(a => a.Version).ToList();
+        return RevertAll(session, toRevert, cancellationToken);
     }
 
     /// <summary>Reverts the newest <paramref name="steps"/> applied migrations.</summary>
     public async Task<RunResult> RollbackAsync(int steps, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
-        var log = new MigrationLog(_options.Verbose);
-        using var host = new FluentMigratorHost(migrations, MigrationSessionConnectionString(), logger: log);
-        _ = host.Migrations;
-        await using var migrationLock = await AcquireLockAsync(cancellationToken);
-        var applied = await VersionHistory.ReadAsync(migrationLock.Connection, cancellationToken);
+        var (session, _) = await WhileConnectingAsync(() => OpenSessionAsync(forUp: false, cancellationToken), () => migrations.Catalog);
+        await using var lockSession = session;
+        var applied = session.Applied;
         if (steps > applied.Count)
         {
             throw new RunnerException(
@@ -239,7 +237,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         }
 
         var toRevert = applied.OrderByDescending(a => a.Version).Take(steps).ToList();
-        return await RevertAllAsync(host, log, migrationLock, applied, toRevert, cancellationToken);
+        return RevertAll(session, toRevert, cancellationToken);
     }
 
     /// <summary>Records the current checksum of applied migrations whose SQL was edited since they ran (Flyway's repair).</summary>
@@ -247,9 +245,9 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     public async Task<IReadOnlyList<ChecksumMismatch>> AcceptChecksumsAsync(IReadOnlyCollection<long> versions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(versions);
-        var catalog = Catalog().ToDictionary(m => m.Version);
-        await using var migrationLock = await AcquireLockAsync(cancellationToken);
-        var applied = (await VersionHistory.ReadAsync(migrationLock.Connection, cancellationToken)).Select(a => a.Version).ToHashSet();
+        var catalog = migrations.Catalog.Migrations;
+        await using var session = await AcquireLockAsync(cancellationToken);
+        var applied = (await VersionHistory.ReadAsync(session.Connection, cancellationToken)).Select(a => a.Version).ToHashSet();
         var notAccepted = versions.Where(v => !applied.Contains(v) || !catalog.ContainsKey(v)).ToList();
         if (notAccepted.Count > 0)
         {
@@ -259,12 +257,12 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         }
 
         var current = MigrationChecksums.Compute(migrations);
-        await ChecksumStore.EnsureTableAsync(migrationLock.Connection, cancellationToken);
-        var stored = await ChecksumStore.ReadAsync(migrationLock.Connection, cancellationToken);
+        await VersionHistory.EnsureTablesAsync(session.Connection, cancellationToken);
+        var stored = await ChecksumStore.ReadAsync(session.Connection, cancellationToken);
         var accepted = new List<ChecksumMismatch>();
         foreach (var version in versions.Distinct().Order())
         {
-            await ChecksumStore.RecordAsync(migrationLock.Connection, version, current[version], "repair", cancellationToken);
+            await ChecksumStore.RecordAsync(session.Connection, version, current[version], "repair", cancellationToken);
             accepted.Add(new ChecksumMismatch(version, catalog[version].Name, stored.TryGetValue(version, out var s) ? s.Checksum : "", current[version]));
         }
 
@@ -274,67 +272,58 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     /// <summary>The SQL that <c>up</c> (to <paramref name="target"/>) would run; executes nothing.</summary>
     public async Task<IReadOnlyList<PreviewStep>> PreviewUpAsync(long? target, CancellationToken cancellationToken = default)
     {
-        var log = new MigrationLog(_options.Verbose);
-        using var host = new FluentMigratorHost(migrations, connectionString, previewOnly: true, logger: log);
-        if (target is { } t && !host.Migrations.ContainsKey(t))
+        var known = migrations.Catalog.Migrations;
+        if (target is { } t && !known.ContainsKey(t))
         {
-            throw UnknownTarget(t, host.Migrations);
+            throw UnknownTarget(t, known);
         }
 
-        var applied = (await ReadAppliedAsync(cancellationToken)).Select(a => a.Version).ToHashSet();
-        var plan = host.Migrations.Values.Where(m => m.Version <= (target ?? long.MaxValue) && !applied.Contains(m.Version)).ToList();
-        return Preview(host, log, plan, (runner, info) => runner.ApplyMigrationUp(info, false));
+        await using var connection = await Database.OpenAsync(connectionString, pooling: false, cancellationToken);
+        var applied = (await VersionHistory.ReadAsync(connection, cancellationToken)).Select(a => a.Version).ToHashSet();
+        var plan = known.Values.Where(m => m.Version <= (target ?? long.MaxValue) && !applied.Contains(m.Version)).ToList();
+        var checksums = MigrationChecksums.Compute(migrations);
+        return Preview(connection, plan, up: true, m => Bookkeeping.Applied(m, checksums[m.Version]));
     }
 
     /// <summary>The SQL that <c>down --to</c> <paramref name="target"/> would run; executes nothing.</summary>
     public async Task<IReadOnlyList<PreviewStep>> PreviewDownAsync(long target, CancellationToken cancellationToken = default)
     {
-        var log = new MigrationLog(_options.Verbose);
-        using var host = new FluentMigratorHost(migrations, connectionString, previewOnly: true, logger: log);
-        if (target != 0 && !host.Migrations.ContainsKey(target))
+        var known = migrations.Catalog.Migrations;
+        if (target != 0 && !known.ContainsKey(target))
         {
-            throw UnknownTarget(target, host.Migrations);
+            throw UnknownTarget(target, known);
         }
 
-        var applied = await ReadAppliedAsync(cancellationToken);
-        var toRevert = applied.Where(a => a.Version > target).OrderByDescending(a => a.Version).ToList();
-        var plan = Resolve(host, toRevert);
-        return Preview(host, log, plan, (runner, info) => runner.ApplyMigrationDown(info, false));
+        await using var connection = await Database.OpenAsync(connectionString, pooling: false, cancellationToken);
+        var applied = await VersionHistory.ReadAsync(connection, cancellationToken);
+        var plan = Resolve(applied.Where(a => a.Version > target).OrderByDescending(a => a.Version).ToList());
+        return Preview(connection, plan, up: false, Bookkeeping.Reverted);
     }
 
-    private static List<PreviewStep> Preview(FluentMigratorHost host, MigrationLog log, List<IMigrationInfo> plan, Action<FluentMigrator.Runner.MigrationRunner, IMigrationInfo> apply)
+    private List<PreviewStep> Preview(NpgsqlConnection connection, List<MigrationDefinition> plan, bool up, Func<MigrationDefinition, Bookkeeping> bookkeeping)
     {
-        var runner = host.CreateRunner();
+        var engine = new MigrationEngine(migrations.Catalog);
+        var processor = SqlProcessor.Collecting(connection, _options.Verbose);
         var steps = new List<PreviewStep>();
-        foreach (var info in plan)
+        foreach (var migration in plan)
         {
-            log.ClearSql();
-            apply(runner, info);
-            steps.Add(new PreviewStep(FluentMigratorHost.ToEntry(info), log.Sql));
+            processor.Clear();
+            engine.Apply(migration.Create(), up, processor);
+            bookkeeping(migration).Write(processor);
+            steps.Add(new PreviewStep(migration.Entry, [.. processor.Statements]));
         }
 
         return steps;
     }
 
-    private async Task<RunResult> RevertAllAsync(FluentMigratorHost host, MigrationLog log, MigrationLock migrationLock, IReadOnlyList<AppliedMigration> applied, List<AppliedMigration> toRevert, CancellationToken cancellationToken)
-    {
-        var plan = Resolve(host, toRevert);
-        var runner = host.CreateRunner();
-        await ChecksumStore.EnsureTableAsync(migrationLock.Connection, cancellationToken);
-        return RunAll(
-            plan,
-            log,
-            runner,
-            info => runner.ApplyMigrationDown(info, useTransaction: false),
-            info => ChecksumStore.DeleteSql(info.Version),
-            applied,
-            up: false);
-    }
+    private RunResult RevertAll(Session session, List<AppliedMigration> toRevert, CancellationToken cancellationToken) =>
+        new Run(this, session.Connection).All(Resolve(toRevert), up: false, session.Applied, Bookkeeping.Reverted, cancellationToken);
 
-    // FluentMigrator silently skips applied versions it has no class for; reverting past one would leave its schema behind.
-    private List<IMigrationInfo> Resolve(FluentMigratorHost host, List<AppliedMigration> toRevert)
+    // An applied version without its class cannot be reverted: its Down is gone, and skipping it would leave its schema behind.
+    private List<MigrationDefinition> Resolve(List<AppliedMigration> toRevert)
     {
-        var unknown = toRevert.Where(a => !host.Migrations.ContainsKey(a.Version)).ToList();
+        var known = migrations.Catalog.Migrations;
+        var unknown = toRevert.Where(a => !known.ContainsKey(a.Version)).ToList();
         if (unknown.Count > 0)
         {
             var list = string.Join(", ", unknown.Select(a => $"{a.Version}" + (a.Description is null ? "" : $" ({a.Description})")));
@@ -343,89 +332,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
                 "run the runner built from the code that applied it, or remove the row from VersionInfo once its schema change has been undone by hand");
         }
 
-        return [.. toRevert.Select(a => host.Migrations[a.Version])];
-    }
-
-    /// <summary>
-    /// Runs each migration with its bookkeeping (VersionInfo row, checksum row) in one transaction, opened here rather
-    /// than by FluentMigrator so that the checksum commits with the rest: one commit per migration. Non-transactional
-    /// migrations run in autocommit, their bookkeeping after them.
-    /// </summary>
-    private RunResult RunAll(List<IMigrationInfo> plan, MigrationLog log, FluentMigrator.Runner.MigrationRunner runner, Action<IMigrationInfo> apply, Func<IMigrationInfo, string> bookkeeping, IReadOnlyList<AppliedMigration> appliedBefore, bool up, Action? beforeEach = null, Action? afterEach = null)
-    {
-        var total = Stopwatch.StartNew();
-        var steps = new List<MigrationStep>();
-        var current = new SortedSet<long>(appliedBefore.Select(a => a.Version));
-        foreach (var info in plan)
-        {
-            var entry = FluentMigratorHost.ToEntry(info);
-            var watch = Stopwatch.StartNew();
-            beforeEach?.Invoke();
-            log.ClearSql();
-            var transactional = info.TransactionBehavior == TransactionBehavior.Default;
-            try
-            {
-                if (transactional)
-                {
-                    runner.Processor.BeginTransaction();
-                }
-
-                apply(info);
-                runner.Processor.Execute(bookkeeping(info));
-                if (transactional)
-                {
-                    runner.Processor.CommitTransaction();
-                }
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                var sent = log.Sql.Count == 0 ? null : log.Sql[^1];
-                if (transactional)
-                {
-                    RollBackQuietly(runner);
-                }
-
-                throw MigrationFailed(entry, e, up, steps.Count, sent);
-            }
-
-            afterEach?.Invoke();
-            var step = new MigrationStep(entry, watch.Elapsed);
-            steps.Add(step);
-            _ = up ? current.Add(info.Version) : current.Remove(info.Version);
-            _options.OnStep(step);
-        }
-
-        return new RunResult(steps, current.Count == 0 ? null : current.Max, total.Elapsed);
-    }
-
-    private static void Maintain(FluentMigrator.Runner.MigrationRunner runner, MigrationStage stage)
-    {
-        try
-        {
-            runner.ApplyMaintenance(stage, useAutomaticTransactionManagement: true);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            var pg = SqlErrorExplainer.FindPostgresError(e);
-            throw new RunnerException(
-                $"[Maintenance({stage})] migration failed: {(pg is null ? Flatten(e) : $"{pg.SqlState} {pg.MessageText}")}",
-                "fix the maintenance migration; maintenance runs in its own transaction, which was rolled back",
-                ExitCodes.Failure,
-                e);
-        }
-    }
-
-    // The session may be gone (the failure being reported); a failed rollback must not replace the real error.
-    private static void RollBackQuietly(FluentMigrator.Runner.MigrationRunner runner)
-    {
-        try
-        {
-            runner.Processor.RollbackTransaction();
-        }
-        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or NpgsqlException)
-        {
-            // Nothing left to roll back: PostgreSQL ended the transaction with the session.
-        }
+        return [.. toRevert.Select(a => known[a.Version])];
     }
 
     private RunnerException MigrationFailed(MigrationEntry migration, Exception error, bool up, int doneBefore, string? sentSql)
@@ -449,7 +356,6 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
 
     private static string Flatten(Exception error)
     {
-        // FluentMigrator wraps the cause in a generic exception whose message repeats the whole SQL.
         var inner = error;
         while (inner.InnerException is not null)
         {
@@ -460,7 +366,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         return first.Length > 300 ? first[..300] + "..." : first;
     }
 
-    // Session settings through the startup packet: they hold for every transaction FluentMigrator opens on it.
+    // Session settings through the startup packet: they hold for every transaction on the session.
     private string MigrationSessionConnectionString()
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
@@ -473,27 +379,360 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         return builder.ConnectionString;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> (scanning and hashing the migrations: CPU) while another thread opens the
+    /// connection (mostly Npgsql's first use: CPU and a few round trips), so a short run pays for the longer of the two,
+    /// not both. When the work fails, the connection is closed and the work's error is the one reported.
+    /// </summary>
+    private static async Task<(TConnected Connected, TWork Work)> WhileConnectingAsync<TConnected, TWork>(Func<Task<TConnected>> connect, Func<TWork> work)
+    {
+        var connecting = Task.Run(connect);
+        TWork result;
+        try
+        {
+            result = work();
+        }
+        catch
+        {
+            _ = connecting.ContinueWith(
+                async t =>
+                {
+                    if (t.IsCompletedSuccessfully && t.Result is IAsyncDisposable opened)
+                    {
+                        await opened.DisposeAsync();
+                    }
+                },
+                TaskScheduler.Default);
+            throw;
+        }
+
+        return (await connecting, result);
+    }
+
+    /// <summary>What the bookkeeping says, read without the lock on a catalog connection.</summary>
+    private async Task<ReadState> ReadStateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenForCatalogAsync(connectionString, cancellationToken);
+        var history = await VersionHistory.ReadHistoryAsync(connection, cancellationToken);
+        return new ReadState(history, await ChecksumStore.ReadAsync(connection, cancellationToken), await VersionHistory.TablesCompleteAsync(connection, cancellationToken));
+    }
+
+    private sealed record ReadState(VersionHistoryState History, IReadOnlyDictionary<long, StoredChecksum> Stored, bool TablesComplete)
+    {
+        /// <summary>Applied migrations whose current checksum differs from the recorded one.</summary>
+        public IReadOnlyList<ChecksumMismatch> Changed(IReadOnlyList<MigrationEntry> catalog, IReadOnlyDictionary<long, string> checksums)
+        {
+            var applied = History.Applied.Select(a => a.Version).ToHashSet();
+            return [.. ChecksumStore.Mismatches(catalog, checksums, Stored).Where(m => applied.Contains(m.Version))];
+        }
+    }
+
+    /// <summary>
+    /// The migration lock's session, with what a run reads before deciding anything: VersionInfo (created when missing,
+    /// after it was read as found), and for up the stored checksums and INVALID indexes.
+    /// </summary>
+    private async Task<Session> OpenSessionAsync(bool forUp, CancellationToken cancellationToken)
+    {
+        var migrationLock = await AcquireLockAsync(cancellationToken);
+        try
+        {
+            var connection = migrationLock.Connection;
+            var applied = await VersionHistory.ReadAsync(connection, cancellationToken);
+            await VersionHistory.EnsureTablesAsync(connection, cancellationToken);
+            return forUp
+                ? new Session(migrationLock, applied, await ChecksumStore.ReadAsync(connection, cancellationToken), await InvalidIndexes.FindAsync(connection, cancellationToken))
+                : new Session(migrationLock, applied, new Dictionary<long, StoredChecksum>(), []);
+        }
+        catch
+        {
+            await migrationLock.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record Session(MigrationLock Lock, IReadOnlyList<AppliedMigration> Applied, IReadOnlyDictionary<long, StoredChecksum> Stored, IReadOnlyList<string> InvalidIndexes) : IAsyncDisposable
+    {
+        public NpgsqlConnection Connection => Lock.Connection;
+
+        public ValueTask DisposeAsync() => Lock.DisposeAsync();
+    }
+
+    // The lock's session is the migration session: one connection for the whole run.
     private async Task<MigrationLock> AcquireLockAsync(CancellationToken cancellationToken) =>
-        await MigrationLock.AcquireAsync(connectionString, _options.LockTimeout, _options.OnLockWait, cancellationToken);
+        await MigrationLock.AcquireAsync(MigrationSessionConnectionString(), _options.LockTimeout, _options.OnLockWait, cancellationToken);
 
-    private async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenAsync(connectionString, cancellationToken: cancellationToken);
-        return await VersionHistory.ReadAsync(connection, cancellationToken);
-    }
-
-    private static async Task<bool> VersionTableExistsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand($"SELECT to_regclass('{VersionHistory.Schema}.\"{VersionHistory.Table}\"') IS NOT NULL", connection);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static RunnerException UnknownTarget(long target, SortedList<long, IMigrationInfo> known) =>
+    private static RunnerException UnknownTarget(long target, SortedList<long, MigrationDefinition> known) =>
         new($"{target} is not a known migration version (known: {known.Keys[0]}..{known.Keys[^1]}{(known.Count == known.Keys[^1] - known.Keys[0] + 1 ? "" : ", with gaps")})",
             "pass a version listed by 'status', or 0 for none", ExitCodes.Usage);
 
-    private static string Describe(List<IMigrationInfo> migrations) =>
+    private static string Describe(List<MigrationDefinition> migrations) =>
         migrations.Count == 1
-            ? $"migration {migrations[0].Version} {FluentMigratorHost.ClassName(migrations[0])} is"
+            ? $"migration {migrations[0].Version} {migrations[0].Name} is"
             : $"migrations {string.Join(", ", migrations.Select(m => m.Version))} are";
+
+    /// <summary>The rows a migration's own transaction writes besides its SQL: VersionInfo, as FluentMigrator writes it, and the checksum.</summary>
+    private sealed record Bookkeeping(FluentMigrator.Expressions.IMigrationExpression VersionRow, string ChecksumRow)
+    {
+        public static Bookkeeping Applied(MigrationDefinition migration, string checksum) =>
+            new(VersionHistory.InsertExpression(migration.Version, migration.Description), ChecksumStore.RecordSql(migration.Version, checksum, "up"));
+
+        public static Bookkeeping Reverted(MigrationDefinition migration) =>
+            new(VersionHistory.DeleteExpression(migration.Version), ChecksumStore.DeleteSql(migration.Version));
+
+        public void Write(SqlProcessor processor)
+        {
+            VersionRow.ExecuteWith(processor);
+            processor.Execute(ChecksumRow);
+        }
+    }
+
+    /// <summary>
+    /// One run of migrations over the session's connection. Transactional migrations are pipelined: the statements of
+    /// several, each migration inside its own BEGIN and COMMIT with its bookkeeping, go to the server as one command,
+    /// and a marker row after each COMMIT reports it with its time on the server. PostgreSQL skips everything after a
+    /// failing statement up to the command's end, so the migrations after a failure never start, exactly as if they
+    /// had been sent one by one. The pipeline is drained first whenever a migration asks about the schema, runs C#
+    /// against the connection, or runs without a transaction, so each still sees the database as every earlier
+    /// migration left it. Batches double from one migration: the first lines of a run print as soon as they land,
+    /// and a long run costs a handful of round trips, not one or more per migration.
+    /// </summary>
+    private sealed class Run
+    {
+        private const int LargestBatch = 256;
+        private const string LandedColumn = "migrations_runner_landed";
+
+        private readonly MigrationService _service;
+        private readonly NpgsqlConnection _connection;
+        private readonly MigrationEngine _engine;
+        private readonly SqlProcessor _processor;
+        private readonly List<(MigrationDefinition Migration, string Script)> _pipeline = [];
+        private readonly bool _maintainEach;
+        private List<MigrationStep> _steps = [];
+        private Stopwatch _sinceLastStep = new();
+        private bool _up;
+        private int _batch = 1;
+
+        public Run(MigrationService service, NpgsqlConnection connection)
+        {
+            _service = service;
+            _connection = connection;
+            _engine = new MigrationEngine(service.Migrations.Catalog);
+            _processor = SqlProcessor.Executing(connection, service._options.Verbose);
+            _processor.BeforeQuestion = Drain;
+            var maintenance = service.Migrations.Catalog.Maintenance;
+            _maintainEach = maintenance.ContainsKey(MigrationStage.BeforeEach) || maintenance.ContainsKey(MigrationStage.AfterEach);
+        }
+
+        /// <summary>Runs each migration with its bookkeeping in one transaction; non-transactional ones in autocommit, their bookkeeping after them.</summary>
+        public RunResult All(List<MigrationDefinition> plan, bool up, IReadOnlyList<AppliedMigration> appliedBefore, Func<MigrationDefinition, Bookkeeping> bookkeeping, CancellationToken cancellationToken)
+        {
+            var total = Stopwatch.StartNew();
+            _steps = [];
+            _up = up;
+            _sinceLastStep = Stopwatch.StartNew();
+            foreach (var migration in plan)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (up && _maintainEach)
+                {
+                    Drain();
+                    Maintain(MigrationStage.BeforeEach);
+                }
+
+                var pipelined = false;
+                try
+                {
+                    _service._options.Verbose?.WriteLine($"  {(up ? "migrating" : "reverting")} {migration.Version} {migration.Name}");
+                    pipelined = Add(migration, bookkeeping(migration));
+                }
+                catch (Exception e) when (e is not (OutOfMemoryException or RunnerException))
+                {
+                    throw _service.MigrationFailed(migration.Entry, e, up, _steps.Count, _processor.LastSent);
+                }
+
+                if (!pipelined)
+                {
+                    Landed(migration);
+                }
+
+                if (_pipeline.Count >= _batch || (up && _maintainEach))
+                {
+                    Drain();
+                }
+
+                if (up && _maintainEach)
+                {
+                    Maintain(MigrationStage.AfterEach);
+                }
+            }
+
+            Drain();
+            cancellationToken.ThrowIfCancellationRequested();
+            var current = new SortedSet<long>(appliedBefore.Select(a => a.Version));
+            foreach (var step in _steps)
+            {
+                _ = up ? current.Add(step.Migration.Version) : current.Remove(step.Migration.Version);
+            }
+
+            return new RunResult(_steps, current.Count == 0 ? null : current.Max, total.Elapsed);
+        }
+
+        // Queues a transactional migration whose expressions are plain SQL; runs any other at once. True when queued.
+        private bool Add(MigrationDefinition migration, Bookkeeping bookkeeping)
+        {
+            _processor.Clear();
+            if (!migration.Transactional)
+            {
+                Drain();
+                Execute(transactional: false, () => _engine.Apply(migration.Create(), _up, _processor), bookkeeping.Write);
+                return false;
+            }
+
+            _processor.Pipelining = true;
+            var expressions = _engine.Build(migration.Create(), _up, _processor);
+            if (expressions.Any(e => e is FluentMigrator.Expressions.PerformDBOperationExpression))
+            {
+                Drain();
+                Execute(transactional: true, () => MigrationEngine.Execute(expressions, _processor), bookkeeping.Write);
+                return false;
+            }
+
+            MigrationEngine.Execute(expressions, _processor);
+            bookkeeping.Write(_processor);
+            _pipeline.Add((migration, SqlProcessor.Script(["BEGIN", .. _processor.TakePending(), "COMMIT", FormattableString.Invariant($"SELECT {_pipeline.Count} AS {LandedColumn}, clock_timestamp()")])));
+            return true;
+        }
+
+        /// <summary>Sends the queued migrations as one command and reports each as its COMMIT lands.</summary>
+        private void Drain()
+        {
+            if (_pipeline.Count == 0)
+            {
+                return;
+            }
+
+            var queued = _pipeline.ToArray();
+            _pipeline.Clear();
+            _batch = Math.Min(_batch * 2, LargestBatch);
+            var landed = 0;
+            try
+            {
+                using var command = new NpgsqlCommand($"SELECT -1 AS {LandedColumn}, clock_timestamp();\n" + string.Concat(queued.Select(q => q.Script)), _connection) { CommandTimeout = SqlProcessor.CommandTimeoutSeconds };
+                using var reader = command.ExecuteReader();
+                DateTime? previous = null;
+                do
+                {
+                    // A migration's own statements may return rows too.
+                    while (reader.FieldCount == 2 && reader.GetName(0) == LandedColumn && reader.Read())
+                    {
+                        var index = reader.GetInt32(0);
+                        var at = reader.GetDateTime(1);
+                        if (index >= 0)
+                        {
+                            Landed(queued[index].Migration, at - (previous ?? at));
+                            landed++;
+                        }
+
+                        previous = at;
+                    }
+                }
+                while (reader.NextResult());
+            }
+            catch (Exception e) when (e is not OutOfMemoryException && landed < queued.Length)
+            {
+                RollBackQuietly();
+                throw _service.MigrationFailed(queued[landed].Migration.Entry, e, _up, _steps.Count, queued[landed].Script);
+            }
+
+            _sinceLastStep.Restart();
+        }
+
+        private void Landed(MigrationDefinition migration, TimeSpan? elapsed = null)
+        {
+            var step = new MigrationStep(migration.Entry, elapsed ?? _sinceLastStep.Elapsed);
+            _sinceLastStep.Restart();
+            _steps.Add(step);
+            _service._options.OnStep(step);
+        }
+
+        public void Maintain(MigrationStage stage)
+        {
+            if (!_service.Migrations.Catalog.Maintenance.TryGetValue(stage, out var maintenance))
+            {
+                return;
+            }
+
+            foreach (var migration in maintenance)
+            {
+                try
+                {
+                    Execute(migration.Transactional, () => _engine.Apply(migration.Create(), up: true, _processor), _ => { });
+                }
+                catch (Exception e) when (e is not (OutOfMemoryException or RunnerException))
+                {
+                    var pg = SqlErrorExplainer.FindPostgresError(e);
+                    throw new RunnerException(
+                        $"[Maintenance({stage})] migration {migration.Name} failed: {(pg is null ? Flatten(e) : $"{pg.SqlState} {pg.MessageText}")}",
+                        "fix the maintenance migration; maintenance runs in its own transaction, which was rolled back",
+                        ExitCodes.Failure,
+                        e);
+                }
+            }
+        }
+
+        // A transactional migration goes as BEGIN, its statements, its bookkeeping and COMMIT in one round trip; a
+        // non-transactional one statement by statement in autocommit, then its bookkeeping in one implicit transaction.
+        private void Execute(bool transactional, Action work, Action<SqlProcessor> bookkeeping)
+        {
+            _processor.Clear();
+            _processor.Pipelining = transactional;
+            if (!transactional)
+            {
+                work();
+                _processor.Pipelining = true;
+                bookkeeping(_processor);
+                _processor.Flush();
+                return;
+            }
+
+            _processor.Transaction = _connection.BeginTransaction();
+            try
+            {
+                work();
+                bookkeeping(_processor);
+                _processor.Flush(commit: true);
+            }
+            catch
+            {
+                RollBackQuietly();
+                throw;
+            }
+            finally
+            {
+                _processor.Transaction.Dispose();
+                _processor.Transaction = null;
+            }
+        }
+
+        // The session may be gone (the failure being reported); a failed rollback must not replace the real error.
+        private void RollBackQuietly()
+        {
+            try
+            {
+                if (_processor.Transaction is { } transaction)
+                {
+                    transaction.Rollback();
+                }
+                else
+                {
+                    using var rollback = new NpgsqlCommand("ROLLBACK", _connection);
+                    rollback.ExecuteNonQuery();
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or NpgsqlException)
+            {
+                // Nothing left to roll back: PostgreSQL ended the transaction with the session.
+            }
+        }
+    }
 }

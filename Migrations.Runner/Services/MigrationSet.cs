@@ -10,11 +10,17 @@ namespace Migrations.Runner.Services;
 /// </summary>
 public sealed class MigrationSet
 {
+    private MigrationCatalog? _catalog;
+
     private MigrationSet(IReadOnlyList<Assembly> assemblies) => Assemblies = assemblies;
 
     public IReadOnlyList<Assembly> Assemblies { get; }
 
     public string Name => string.Join(" + ", Assemblies.Select(a => a.GetName().Name));
+
+    /// <summary>The migrations of the set, scanned on first use.</summary>
+    /// <exception cref="RunnerException">Two migrations share a version, or there are none.</exception>
+    internal MigrationCatalog Catalog => _catalog ??= MigrationCatalog.Load(Assemblies);
 
     public static MigrationSet Default { get; } = new([typeof(Migrations.LegacyScript).Assembly]);
 

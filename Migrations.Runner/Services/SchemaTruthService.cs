@@ -72,8 +72,8 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
     /// <exception cref="RunnerException">History exists, the version is unknown, or the schemas differ without force.</exception>
     public async Task<BaselineResult> BaselineAsync(long version, bool force, string? shadowServer, CancellationToken cancellationToken = default)
     {
-        using var host = new FluentMigratorHost(migrations, connectionString, logger: new MigrationLog(_options.Verbose));
-        if (!host.Migrations.ContainsKey(version))
+        var known = migrations.Catalog.Migrations;
+        if (!known.ContainsKey(version))
         {
             throw new RunnerException($"{version} is not a known migration version", "pass a version listed by 'status'", ExitCodes.Usage);
         }
@@ -87,7 +87,7 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
                 "baseline is for databases that were never migrated; use 'status' and 'up' here");
         }
 
-        var toRecord = host.Migrations.Values.Where(m => m.Version <= version).ToList();
+        var toRecord = known.Values.Where(m => m.Version <= version).ToList();
         var expected = await ReplayAsync(toRecord.Select(m => m.Version).ToHashSet(), shadowServer, cancellationToken);
         var differences = SchemaComparer.Compare(expected, await SchemaReader.ReadAsync(migrationLock.Connection, cancellationToken: cancellationToken));
         if (differences.Count > 0 && !force)
@@ -101,25 +101,22 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
             };
         }
 
-        var runner = host.CreateRunner();
-        // Creates VersionInfo (in FluentMigrator's own transactions) before ours starts.
-        _ = runner.VersionLoader.VersionInfo;
-        runner.Processor.BeginTransaction();
-        foreach (var info in toRecord)
-        {
-            runner.VersionLoader.UpdateVersionInfo(info.Version, info.Description ?? FluentMigratorHost.ClassName(info));
-        }
-
-        runner.Processor.CommitTransaction();
-
         var checksums = MigrationChecksums.Compute(migrations);
-        await ChecksumStore.EnsureTableAsync(migrationLock.Connection, cancellationToken);
-        foreach (var info in toRecord)
+        await VersionHistory.EnsureTablesAsync(migrationLock.Connection, cancellationToken);
+        await using (var transaction = await migrationLock.Connection.BeginTransactionAsync(cancellationToken))
         {
-            await ChecksumStore.RecordAsync(migrationLock.Connection, info.Version, checksums[info.Version], "baseline", cancellationToken);
+            var processor = SqlProcessor.Executing(migrationLock.Connection, _options.Verbose);
+            processor.Transaction = transaction;
+            foreach (var migration in toRecord)
+            {
+                VersionHistory.InsertExpression(migration.Version, migration.Description).ExecuteWith(processor);
+                processor.Execute(ChecksumStore.RecordSql(migration.Version, checksums[migration.Version], "baseline"));
+            }
+
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        return new BaselineResult(version, [.. toRecord.Select(FluentMigratorHost.ToEntry)], differences);
+        return new BaselineResult(version, [.. toRecord.Select(m => m.Entry)], differences);
     }
 
     private async Task<SchemaSnapshot> ReplayAsync(HashSet<long> versions, string? shadowServer, CancellationToken cancellationToken)

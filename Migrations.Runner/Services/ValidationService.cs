@@ -32,8 +32,7 @@ public static partial class ValidationService
         problems.AddRange(await CheckInvalidIndexesAsync(connection, cancellationToken));
         if (problems.All(p => p.Code != "duplicate-version"))
         {
-            using var catalog = new MigrationChecksums(migrationSet);
-            foreach (var changed in await MigrationService.ChangedSinceAppliedAsync(connection, catalog, applied, cancellationToken))
+            foreach (var changed in await MigrationService.ChangedSinceAppliedAsync(connection, migrationSet, applied, cancellationToken))
             {
                 problems.Add(new("checksum-changed", $"applied migration {changed.Version} {changed.Name} changed since it ran (SHA-256 {changed.Current[..12]}..., recorded {changed.Recorded[..12]}...)"));
             }

@@ -1,3 +1,8 @@
+using FluentMigrator;
+using FluentMigrator.Expressions;
+using FluentMigrator.Model;
+using FluentMigrator.Runner.Generators.Postgres;
+using FluentMigrator.Runner.Processors.Postgres;
 using Npgsql;
 
 namespace Migrations.Runner.Services;
@@ -5,7 +10,13 @@ namespace Migrations.Runner.Services;
 /// <summary>A row of FluentMigrator's <c>VersionInfo</c>.</summary>
 public sealed record AppliedMigration(long Version, DateTime? AppliedOnUtc, string? Description);
 
-/// <summary>Reads <c>VersionInfo</c> without creating it (FluentMigrator's own loader creates it as a side effect).</summary>
+/// <summary>What <c>VersionInfo</c> holds, and whether it exists at all.</summary>
+public sealed record VersionHistoryState(IReadOnlyList<AppliedMigration> Applied, bool TableExists);
+
+/// <summary>
+/// FluentMigrator's <c>VersionInfo</c>, read without creating it, created only by the verbs that migrate, in the shape
+/// FluentMigrator gives it, and written with the statements FluentMigrator's version loader generates.
+/// </summary>
 public static class VersionHistory
 {
     public const string Schema = "public";
@@ -13,7 +24,11 @@ public static class VersionHistory
 
     /// <summary>The applied migrations in version order; empty when the table does not exist yet.</summary>
     /// <exception cref="RunnerException">The table exists with a shape FluentMigrator did not create.</exception>
-    public static async Task<IReadOnlyList<AppliedMigration>> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<AppliedMigration>> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default) =>
+        (await ReadHistoryAsync(connection, cancellationToken)).Applied;
+
+    /// <inheritdoc cref="ReadAsync"/>
+    public static async Task<VersionHistoryState> ReadHistoryAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var columns = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -35,7 +50,7 @@ public static class VersionHistory
 
         if (columns.Count == 0)
         {
-            return [];
+            return new([], TableExists: false);
         }
 
         // FluentMigrator creates the table in three steps (table, AppliedOn + unique index, Description), each its own
@@ -64,6 +79,70 @@ public static class VersionHistory
             }
         }
 
-        return applied;
+        return new(applied, TableExists: true);
     }
+
+    /// <summary>
+    /// Creates <c>VersionInfo</c> as FluentMigrator does (Version bigint, AppliedOn timestamp, Description
+    /// varchar(1024), unique index UC_Version), and the checksum table, in one transaction: never half made. Completes
+    /// a VersionInfo that an interrupted FluentMigrator left without its later columns. Costs one query when both exist.
+    /// </summary>
+    public static async Task EnsureTablesAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    {
+        if (await TablesCompleteAsync(connection, cancellationToken))
+        {
+            return;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var create = new NpgsqlCommand(
+            $"""
+            CREATE TABLE IF NOT EXISTS {Schema}."{Table}" ("Version" bigint NOT NULL);
+            ALTER TABLE {Schema}."{Table}" ADD COLUMN IF NOT EXISTS "AppliedOn" timestamp, ADD COLUMN IF NOT EXISTS "Description" varchar(1024);
+            CREATE UNIQUE INDEX IF NOT EXISTS "UC_Version" ON {Schema}."{Table}" ("Version" ASC);
+            {ChecksumStore.CreateTableSql}
+            """, connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Whether VersionInfo, its unique index and the checksum table all exist in full.</summary>
+    public static async Task<bool> TablesCompleteAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var check = new NpgsqlCommand(
+            $"""
+            SELECT (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('{Schema}."{Table}"') AND attname IN ('Version', 'AppliedOn', 'Description') AND NOT attisdropped) = 3
+               AND to_regclass('{Schema}."UC_Version"') IS NOT NULL
+               AND to_regclass('{Schema}."{ChecksumStore.Table}"') IS NOT NULL
+            """, connection);
+        return (bool)(await check.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The row FluentMigrator's version loader inserts for an applied migration (AppliedOn in UTC, by the server's clock).</summary>
+    public static IMigrationExpression InsertExpression(long version, string description)
+    {
+        var row = new InsertionDataDefinition
+        {
+            new("Version", version),
+            new("AppliedOn", RawSql.Insert(Quoter.QuoteValue(SystemMethods.CurrentUTCDateTime))),
+            new("Description", description),
+        };
+        var expression = new InsertDataExpression { SchemaName = Schema, TableName = Table };
+        expression.Rows.Add(row);
+        return expression;
+    }
+
+    /// <summary>The statement FluentMigrator's version loader runs for a reverted migration.</summary>
+    public static IMigrationExpression DeleteExpression(long version)
+    {
+        var expression = new DeleteDataExpression { SchemaName = Schema, TableName = Table };
+        expression.Rows.Add([new("Version", version)]);
+        return expression;
+    }
+
+    private static readonly PostgresQuoter Quoter = new(new PostgresOptions());
 }
