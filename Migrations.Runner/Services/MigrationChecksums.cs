@@ -6,7 +6,9 @@ namespace Migrations.Runner.Services;
 /// <summary>
 /// The SHA-256 of the SQL each migration's Up generates with no server, statement by statement as FluentMigrator's
 /// connectionless processor would log them, so that checksums recorded by earlier builds still match. Line endings are
-/// normalised, so a CRLF checkout changes nothing; any other edit to what a migration runs does.
+/// normalised, so a CRLF checkout changes nothing; any other edit to what a migration runs does. A migration that asks
+/// the database about its schema while it is built (<c>Schema.Table(...).Exists()</c>) has no checksum: its SQL
+/// depends on the database it runs against.
 /// </summary>
 internal static class MigrationChecksums
 {
@@ -21,7 +23,14 @@ internal static class MigrationChecksums
             var checksums = new Dictionary<long, string>(set.Catalog.Migrations.Count);
             foreach (var migration in set.Catalog.Migrations.Values)
             {
-                checksums[migration.Version] = Hash(engine.Generate(migration.Create(), up: true, collecting));
+                try
+                {
+                    checksums[migration.Version] = Hash(engine.Generate(migration.Create(), up: true, collecting));
+                }
+                catch (SchemaQuestionWithoutConnectionException)
+                {
+                    // No checksum to keep.
+                }
             }
 
             return checksums;

@@ -207,7 +207,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         // FluentMigrator's [Maintenance] migrations run as its own MigrateUp runs them: each in its own transaction,
         // BeforeAll and AfterAll around the run, BeforeEach and AfterEach around every migration.
         run.Maintain(MigrationStage.BeforeAll);
-        var result = run.All(plan, up: true, applied, migration => Bookkeeping.Applied(migration, checksums[migration.Version]), cancellationToken);
+        var result = run.All(plan, up: true, applied, migration => Bookkeeping.Applied(migration, checksums), cancellationToken);
         run.Maintain(MigrationStage.AfterAll);
         return result;
     }
@@ -282,7 +282,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         var applied = (await VersionHistory.ReadAsync(connection, cancellationToken)).Select(a => a.Version).ToHashSet();
         var plan = known.Values.Where(m => m.Version <= (target ?? long.MaxValue) && !applied.Contains(m.Version)).ToList();
         var checksums = MigrationChecksums.Compute(migrations);
-        return Preview(connection, plan, up: true, m => Bookkeeping.Applied(m, checksums[m.Version]));
+        return Preview(connection, plan, up: true, m => Bookkeeping.Applied(m, checksums));
     }
 
     /// <summary>The SQL that <c>down --to</c> <paramref name="target"/> would run; executes nothing.</summary>
@@ -471,10 +471,10 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             : $"migrations {string.Join(", ", migrations.Select(m => m.Version))} are";
 
     /// <summary>The rows a migration's own transaction writes besides its SQL: VersionInfo, as FluentMigrator writes it, and the checksum.</summary>
-    private sealed record Bookkeeping(FluentMigrator.Expressions.IMigrationExpression VersionRow, string ChecksumRow)
+    private sealed record Bookkeeping(FluentMigrator.Expressions.IMigrationExpression VersionRow, string? ChecksumRow)
     {
-        public static Bookkeeping Applied(MigrationDefinition migration, string checksum) =>
-            new(VersionHistory.InsertExpression(migration.Version, migration.Description), ChecksumStore.RecordSql(migration.Version, checksum, "up"));
+        public static Bookkeeping Applied(MigrationDefinition migration, IReadOnlyDictionary<long, string> checksums) =>
+            new(VersionHistory.InsertExpression(migration.Version, migration.Description), checksums.TryGetValue(migration.Version, out var checksum) ? ChecksumStore.RecordSql(migration.Version, checksum, "up") : null);
 
         public static Bookkeeping Reverted(MigrationDefinition migration) =>
             new(VersionHistory.DeleteExpression(migration.Version), ChecksumStore.DeleteSql(migration.Version));
@@ -482,7 +482,10 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         public void Write(SqlProcessor processor)
         {
             VersionRow.ExecuteWith(processor);
-            processor.Execute(ChecksumRow);
+            if (ChecksumRow is not null)
+            {
+                processor.Execute(ChecksumRow);
+            }
         }
     }
 

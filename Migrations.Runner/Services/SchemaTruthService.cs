@@ -110,7 +110,10 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
             foreach (var migration in toRecord)
             {
                 VersionHistory.InsertExpression(migration.Version, migration.Description).ExecuteWith(processor);
-                processor.Execute(ChecksumStore.RecordSql(migration.Version, checksums[migration.Version], "baseline"));
+                if (checksums.TryGetValue(migration.Version, out var checksum))
+                {
+                    processor.Execute(ChecksumStore.RecordSql(migration.Version, checksum, "baseline"));
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);

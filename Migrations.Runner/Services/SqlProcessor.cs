@@ -216,7 +216,7 @@ internal sealed class SqlProcessor : ProcessorBase
     {
         if (_connection is null)
         {
-            throw new NotSupportedException("this migration asks the database about its schema while it is being built, which needs a connection (checksums are computed without one)");
+            throw new SchemaQuestionWithoutConnectionException();
         }
 
         BeforeQuestion?.Invoke();
@@ -226,5 +226,24 @@ internal sealed class SqlProcessor : ProcessorBase
         }
 
         return new NpgsqlCommand(sql, _connection, Transaction) { CommandTimeout = CommandTimeoutSeconds };
+    }
+}
+
+/// <summary>A migration asked about the schema where there is no database to answer: while its checksum was computed.</summary>
+public sealed class SchemaQuestionWithoutConnectionException : InvalidOperationException
+{
+    public SchemaQuestionWithoutConnectionException()
+        : base("this migration asks the database about its schema while it is being built, which needs a connection")
+    {
+    }
+
+    public SchemaQuestionWithoutConnectionException(string message)
+        : base(message)
+    {
+    }
+
+    public SchemaQuestionWithoutConnectionException(string message, Exception innerException)
+        : base(message, innerException)
+    {
     }
 }
