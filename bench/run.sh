@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Times the runner against psql on a throwaway local PostgreSQL (fsync on, default settings) and writes the table
 # into docs/PERFORMANCE.md.
-#   bash bench/run.sh                 N = 100 and 500, 3 trials each
-#   BENCH_SIZES="100 500 2000" BENCH_TRIALS=5 bash bench/run.sh
+#   bash bench/run.sh                 N = 100, 500 and 2000, 3 trials each
+#   BENCH_SIZES="100 500" BENCH_TRIALS=5 bash bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-sizes=${BENCH_SIZES:-"100 500"}
+sizes=${BENCH_SIZES:-"100 500 2000"}
 trials=${BENCH_TRIALS:-3}
 out="$root/bench/out"
 mkdir -p "$out"

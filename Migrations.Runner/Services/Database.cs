@@ -22,7 +22,8 @@ public static class Database
     }
 
     /// <summary>
-    /// A connection for the runner's own reads of the catalog and its bookkeeping tables, which use only built-in types:
+    /// A connection for the runner's own reads of the catalog and its bookkeeping tables, which use only built-in types
+    /// and arrays of them:
     /// Npgsql's slim data source without loading the database's types, which a short run otherwise spends more on than
     /// on its queries. Never for running migrations, whose C# may read any type.
     /// </summary>
@@ -30,7 +31,7 @@ public static class Database
     public static Task<NpgsqlConnection> OpenForCatalogAsync(string connectionString, CancellationToken cancellationToken = default)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
-        var source = CatalogSources.GetOrAdd(builder.ConnectionString, cs => new NpgsqlSlimDataSourceBuilder(cs).ConfigureTypeLoading(t => t.EnableTypeLoading(false)).Build());
+        var source = CatalogSources.GetOrAdd(builder.ConnectionString, cs => new NpgsqlSlimDataSourceBuilder(cs).EnableArrays().ConfigureTypeLoading(t => t.EnableTypeLoading(false)).Build());
         return OpenAsync(builder, source.CreateConnection(), cancellationToken);
     }
 

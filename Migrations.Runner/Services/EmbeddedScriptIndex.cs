@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 
 namespace Migrations.Runner.Services;
@@ -13,7 +14,7 @@ internal sealed class EmbeddedScriptIndex
 {
     private readonly IReadOnlyList<Assembly> _assemblies;
     private readonly Dictionary<string, List<(string Name, Assembly Assembly)>> _bySuffix = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, string> _texts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _texts = new(StringComparer.Ordinal);
 
     public EmbeddedScriptIndex(IReadOnlyList<Assembly> assemblies)
     {

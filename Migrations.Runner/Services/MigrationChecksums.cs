@@ -14,22 +14,39 @@ internal static class MigrationChecksums
 {
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MigrationSet, IReadOnlyDictionary<long, string>> Computed = [];
 
-    /// <summary>Version to checksum, computed once per process: loaded assemblies cannot change under it.</summary>
+    /// <summary>
+    /// Version to checksum, computed once per process (loaded assemblies cannot change under it), on every core: each
+    /// migration costs its class's first load and its Up's first compilation, which adds up over thousands.
+    /// </summary>
     public static IReadOnlyDictionary<long, string> Compute(MigrationSet migrations) =>
         Computed.GetValue(migrations, set =>
         {
-            var engine = new MigrationEngine(set.Catalog);
-            var collecting = SqlProcessor.Collecting();
-            var checksums = new Dictionary<long, string>(set.Catalog.Migrations.Count);
-            foreach (var migration in set.Catalog.Migrations.Values)
+            var all = set.Catalog.Migrations.Values.ToArray();
+            var hashes = new string?[all.Length];
+            try
             {
-                try
+                Parallel.For(
+                    0,
+                    all.Length,
+                    () => (Engine: new MigrationEngine(set.Catalog), Collecting: SqlProcessor.Collecting()),
+                    (i, _, worker) =>
+                    {
+                        hashes[i] = HashOf(all[i], worker.Engine, worker.Collecting);
+                        return worker;
+                    },
+                    _ => { });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            }
+
+            var checksums = new Dictionary<long, string>(all.Length);
+            for (var i = 0; i < all.Length; i++)
+            {
+                if (hashes[i] is { } hash)
                 {
-                    checksums[migration.Version] = Hash(engine.Generate(migration.Create(), up: true, collecting));
-                }
-                catch (SchemaQuestionWithoutConnectionException)
-                {
-                    // No checksum to keep.
+                    checksums[all[i].Version] = hash;
                 }
             }
 
@@ -40,5 +57,17 @@ internal static class MigrationChecksums
     {
         var text = string.Join("\n", statements.Select(s => s.Replace("\r\n", "\n", StringComparison.Ordinal).Trim()));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    private static string? HashOf(MigrationDefinition migration, MigrationEngine engine, SqlProcessor collecting)
+    {
+        try
+        {
+            return Hash(engine.Generate(migration.Create(), up: true, collecting));
+        }
+        catch (SchemaQuestionWithoutConnectionException)
+        {
+            return null;
+        }
     }
 }

@@ -22,7 +22,7 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
     /// <summary>Snapshot of the live database.</summary>
     public async Task<SchemaSnapshot> SnapshotAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await Database.OpenAsync(connectionString, cancellationToken: cancellationToken);
+        await using var connection = await Database.OpenForCatalogAsync(connectionString, cancellationToken);
         return await SchemaReader.ReadAsync(connection, cancellationToken: cancellationToken);
     }
 
@@ -33,7 +33,7 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
     public async Task<DriftReport> DriftAsync(string? shadowServer, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<AppliedMigration> applied;
-        await using (var connection = await Database.OpenAsync(connectionString, cancellationToken: cancellationToken))
+        await using (var connection = await Database.OpenForCatalogAsync(connectionString, cancellationToken))
         {
             applied = await VersionHistory.ReadAsync(connection, cancellationToken);
         }
@@ -131,7 +131,7 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
             await new MigrationService(migrations, scratch.ConnectionString, _options with { OnStep = _ => { } }).ApplyVersionsAsync(versions, cancellationToken);
         }
 
-        await using var connection = await Database.OpenAsync(scratch.ConnectionString, cancellationToken: cancellationToken);
+        await using var connection = await Database.OpenForCatalogAsync(scratch.ConnectionString, cancellationToken);
         return await SchemaReader.ReadAsync(connection, cancellationToken: cancellationToken);
     }
 

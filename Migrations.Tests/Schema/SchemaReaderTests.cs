@@ -19,6 +19,19 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
         await AssertDumpRestoresSameSnapshotAsync(await fixture.CreateMigratedDatabaseAsync());
 
     [Fact]
+    public async Task The_runners_catalog_connection_reads_the_snapshot_a_full_connection_reads()
+    {
+        var database = await SampleDatabaseAsync();
+        await Db.ExecuteAsync(database, "INSERT INTO public.users (email, mood) VALUES ('a@example.com', 'happy')");
+
+        await using var catalog = await Database.OpenForCatalogAsync(database);
+        var throughCatalog = await SchemaReader.ReadAsync(catalog, WithPrivileges);
+
+        Assert.Equal((await ReadAsync(database, WithPrivileges)).ToJson(), throughCatalog.ToJson());
+        Assert.NotEmpty(throughCatalog.Enums);
+    }
+
+    [Fact]
     public async Task Snapshot_covers_every_kind_of_object()
     {
         var s = await ReadAsync(await SampleDatabaseAsync());
