@@ -83,11 +83,12 @@ public static class ChecksumStore
     public static IReadOnlyList<ChecksumMismatch> Mismatches(
         IReadOnlyList<MigrationEntry> catalog,
         IReadOnlyDictionary<long, string> current,
-        IReadOnlyDictionary<long, StoredChecksum> stored)
+        IReadOnlyDictionary<long, StoredChecksum> stored,
+        IReadOnlySet<long> applied)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return [.. catalog
-            .Where(m => stored.TryGetValue(m.Version, out var s) && current.TryGetValue(m.Version, out var c) && s.Checksum != c)
+            .Where(m => applied.Contains(m.Version) && stored.TryGetValue(m.Version, out var s) && current.TryGetValue(m.Version, out var c) && s.Checksum != c)
             .Select(m => new ChecksumMismatch(m.Version, m.Name, stored[m.Version].Checksum, current[m.Version]))];
     }
 }

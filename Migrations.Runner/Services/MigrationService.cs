@@ -90,8 +90,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             return [];
         }
 
-        var appliedSet = applied.Select(a => a.Version).ToHashSet();
-        return [.. ChecksumStore.Mismatches(set.Catalog.Entries, MigrationChecksums.Compute(set), stored).Where(m => appliedSet.Contains(m.Version))];
+        return ChecksumStore.Mismatches(set.Catalog.Entries, MigrationChecksums.Compute(set), stored, applied.Select(a => a.Version).ToHashSet());
     }
 
     internal static StatusReport BuildStatus(IReadOnlyList<MigrationEntry> catalog, IReadOnlyList<AppliedMigration> applied, IReadOnlyList<ChecksumMismatch> changed, bool tableExists)
@@ -189,7 +188,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         }
 
         var stored = session.Stored;
-        var changed = ChecksumStore.Mismatches(migrations.Catalog.Entries, checksums, stored).Where(m => appliedSet.Contains(m.Version)).ToList();
+        var changed = ChecksumStore.Mismatches(migrations.Catalog.Entries, checksums, stored, appliedSet);
         if (changed.Count > 0)
         {
             throw new RunnerException(
@@ -420,11 +419,8 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     private sealed record ReadState(VersionHistoryState History, IReadOnlyDictionary<long, StoredChecksum> Stored, bool TablesComplete)
     {
         /// <summary>Applied migrations whose current checksum differs from the recorded one.</summary>
-        public IReadOnlyList<ChecksumMismatch> Changed(IReadOnlyList<MigrationEntry> catalog, IReadOnlyDictionary<long, string> checksums)
-        {
-            var applied = History.Applied.Select(a => a.Version).ToHashSet();
-            return [.. ChecksumStore.Mismatches(catalog, checksums, Stored).Where(m => applied.Contains(m.Version))];
-        }
+        public IReadOnlyList<ChecksumMismatch> Changed(IReadOnlyList<MigrationEntry> catalog, IReadOnlyDictionary<long, string> checksums) =>
+            ChecksumStore.Mismatches(catalog, checksums, Stored, History.Applied.Select(a => a.Version).ToHashSet());
     }
 
     /// <summary>
@@ -497,7 +493,8 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     /// had been sent one by one. The pipeline is drained first whenever a migration asks about the schema, runs C#
     /// against the connection, or runs without a transaction, so each still sees the database as every earlier
     /// migration left it. Batches double from one migration: the first lines of a run print as soon as they land,
-    /// and a long run costs a handful of round trips, not one or more per migration.
+    /// and a long run costs a handful of round trips, not one or more per migration. While the server runs one batch,
+    /// this thread builds the next.
     /// </summary>
     private sealed class Run
     {
@@ -514,6 +511,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         private Stopwatch _sinceLastStep = new();
         private bool _up;
         private int _batch = 1;
+        private Task? _inFlight;
 
         public Run(MigrationService service, NpgsqlConnection connection)
         {
@@ -533,43 +531,23 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             _steps = [];
             _up = up;
             _sinceLastStep = Stopwatch.StartNew();
-            foreach (var migration in plan)
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (up && _maintainEach)
+                foreach (var migration in plan)
                 {
-                    Drain();
-                    Maintain(MigrationStage.BeforeEach);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    RunOne(migration, bookkeeping);
                 }
 
-                var pipelined = false;
-                try
-                {
-                    _service._options.Verbose?.WriteLine($"  {(up ? "migrating" : "reverting")} {migration.Version} {migration.Name}");
-                    pipelined = Add(migration, bookkeeping(migration));
-                }
-                catch (Exception e) when (e is not (OutOfMemoryException or RunnerException))
-                {
-                    throw _service.MigrationFailed(migration.Entry, e, up, _steps.Count, _processor.LastSent);
-                }
-
-                if (!pipelined)
-                {
-                    Landed(migration);
-                }
-
-                if (_pipeline.Count >= _batch || (up && _maintainEach))
-                {
-                    Drain();
-                }
-
-                if (up && _maintainEach)
-                {
-                    Maintain(MigrationStage.AfterEach);
-                }
+                Drain();
+            }
+            catch when (_inFlight is not null)
+            {
+                // Nothing may use the connection once the run is over; a failure already sent is the one to report.
+                Settle();
+                throw;
             }
 
-            Drain();
             cancellationToken.ThrowIfCancellationRequested();
             var current = new SortedSet<long>(appliedBefore.Select(a => a.Version));
             foreach (var step in _steps)
@@ -578,6 +556,44 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             }
 
             return new RunResult(_steps, current.Count == 0 ? null : current.Max, total.Elapsed);
+        }
+
+        private void RunOne(MigrationDefinition migration, Func<MigrationDefinition, Bookkeeping> bookkeeping)
+        {
+            if (_up && _maintainEach)
+            {
+                Drain();
+                Maintain(MigrationStage.BeforeEach);
+            }
+
+            bool pipelined;
+            try
+            {
+                _service._options.Verbose?.WriteLine($"  {(_up ? "migrating" : "reverting")} {migration.Version} {migration.Name}");
+                pipelined = Add(migration, bookkeeping(migration));
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or RunnerException))
+            {
+                // A migration before this one may have failed on the server meanwhile: that failure comes first.
+                Settle();
+                throw _service.MigrationFailed(migration.Entry, e, _up, _steps.Count, _processor.LastSent);
+            }
+
+            if (!pipelined)
+            {
+                Landed(migration);
+            }
+
+            if (_pipeline.Count >= _batch)
+            {
+                Flush();
+            }
+
+            if (_up && _maintainEach)
+            {
+                Drain();
+                Maintain(MigrationStage.AfterEach);
+            }
         }
 
         // Queues a transactional migration whose expressions are plain SQL; runs any other at once. True when queued.
@@ -606,9 +622,20 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             return true;
         }
 
-        /// <summary>Sends the queued migrations as one command and reports each as its COMMIT lands.</summary>
+        /// <summary>Sends what is queued and waits until all of it has landed.</summary>
         private void Drain()
         {
+            Flush();
+            Settle();
+        }
+
+        /// <summary>
+        /// Starts sending the queued migrations once the batch before them has landed, and returns: the next batch is
+        /// built while the server runs this one.
+        /// </summary>
+        private void Flush()
+        {
+            Settle();
             if (_pipeline.Count == 0)
             {
                 return;
@@ -617,6 +644,22 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             var queued = _pipeline.ToArray();
             _pipeline.Clear();
             _batch = Math.Min(_batch * 2, LargestBatch);
+            _inFlight = Task.Run(() => Send(queued));
+        }
+
+        /// <summary>Waits for the batch in flight, if any; throws its failure.</summary>
+        private void Settle()
+        {
+            if (_inFlight is { } inFlight)
+            {
+                _inFlight = null;
+                inFlight.GetAwaiter().GetResult();
+            }
+        }
+
+        // One command for the whole batch; each migration is reported as its marker row arrives.
+        private void Send((MigrationDefinition Migration, string Script)[] queued)
+        {
             var landed = 0;
             try
             {
@@ -660,6 +703,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
 
         public void Maintain(MigrationStage stage)
         {
+            Drain();
             if (!_service.Migrations.Catalog.Maintenance.TryGetValue(stage, out var maintenance))
             {
                 return;
