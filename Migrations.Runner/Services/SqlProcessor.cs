@@ -96,11 +96,18 @@ internal sealed class SqlProcessor : ProcessorBase
         var text = new StringBuilder();
         foreach (var sql in statements)
         {
-            // A statement may end in a line comment or lack its semicolon: the separator goes on lines of its own.
-            text.Append(sql).Append(sql.AsSpan().TrimEnd().EndsWith(";", StringComparison.Ordinal) ? "\n" : "\n;\n");
+            text.Append(sql).Append(EndsWithItsSemicolon(sql) ? "\n" : "\n;\n");
         }
 
         return text.ToString();
+    }
+
+    // A statement may lack its semicolon, or end in a line comment that holds one; when in doubt the separator gets a
+    // line of its own (at worst an empty statement, which PostgreSQL answers at once).
+    private static bool EndsWithItsSemicolon(string sql)
+    {
+        var trimmed = sql.AsSpan().TrimEnd();
+        return trimmed.EndsWith(";", StringComparison.Ordinal) && !trimmed[(trimmed.LastIndexOf('\n') + 1)..].Contains("--", StringComparison.Ordinal);
     }
 
     /// <summary>Runs before a schema question, so that it sees what was held back elsewhere.</summary>

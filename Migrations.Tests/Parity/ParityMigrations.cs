@@ -27,6 +27,7 @@ public sealed class P0001_FluentTables : Migration
         Create.Index().OnTable("orders").InSchema("parity").OnColumn("customer_id").Ascending();
         Insert.IntoTable("customers").InSchema("parity").Row(new { email = "a@example.com", note = "it's {quoted}" });
         Execute.Sql("COMMENT ON TABLE parity.orders IS 'braces {0} stay as written';");
+        Execute.Sql("UPDATE parity.customers SET note = note -- no semicolon after the statement, one in this comment;");
         IfDatabase("PostgreSQL").Execute.Sql("CREATE VIEW parity.big_orders AS SELECT id, total FROM parity.orders WHERE total > 100;");
         IfDatabase("SqlServer").Execute.Sql("this is not PostgreSQL and must never be sent");
     }
