@@ -26,7 +26,7 @@ public static partial class ValidationService
         problems.AddRange(CheckCatalog(migrations));
         problems.AddRange(migrationSet.Assemblies.SelectMany(CheckLegacyChecksums));
 
-        await using var connection = await Database.OpenAsync(connectionString, cancellationToken: cancellationToken);
+        await using var connection = await Database.OpenForCatalogAsync(connectionString, cancellationToken);
         var applied = await VersionHistory.ReadAsync(connection, cancellationToken);
         problems.AddRange(CheckHistory(migrations.Select(m => m.Version).Distinct().ToList(), applied));
         problems.AddRange(await CheckInvalidIndexesAsync(connection, cancellationToken));
