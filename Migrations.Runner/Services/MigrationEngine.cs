@@ -25,8 +25,6 @@ internal sealed class MigrationEngine
         _validator = new(NullLogger<MigrationValidator>.Instance, _conventions);
     }
 
-    public MigrationCatalog Catalog => _catalog;
-
     /// <summary>Builds the migration's expressions (schema questions go to the processor) and runs them on it.</summary>
     /// <exception cref="FluentMigrator.Runner.Exceptions.InvalidMigrationException">An expression is incomplete (FluentMigrator's validation).</exception>
     public void Apply(IMigration migration, bool up, SqlProcessor processor) => Execute(Build(migration, up, processor), processor);
