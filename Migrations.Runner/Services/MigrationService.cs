@@ -433,6 +433,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         try
         {
             var connection = migrationLock.Connection;
+            await WatchForClientLossAsync(connection, cancellationToken);
             var applied = await VersionHistory.ReadAsync(connection, cancellationToken);
             await VersionHistory.EnsureTablesAsync(connection, cancellationToken);
             return forUp
@@ -443,6 +444,21 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         {
             await migrationLock.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A batch's COMMITs reach the server with its statements, so a runner killed mid-batch would leave the server to
+    /// run the batch out on its own. With this the server checks every second, even inside a statement, that the
+    /// runner is still there, and otherwise rolls back the migration in flight and ends the session (PostgreSQL 14 and
+    /// later; older servers run the batch out, each migration still whole).
+    /// </summary>
+    private static async Task WatchForClientLossAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (connection.PostgreSqlVersion.Major >= 14)
+        {
+            await using var command = new NpgsqlCommand("SET client_connection_check_interval = 1000", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

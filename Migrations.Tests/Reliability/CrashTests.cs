@@ -51,8 +51,9 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
                 var lockFreed = await SampleDatabases.WaitUntilAsync(async () => await SampleDatabases.LockHolderAsync(database) is null, TimeSpan.FromSeconds(10));
                 Assert.True(lockFreed is not null, "the migration lock is still held 10 s after the kill");
                 figures["lockFreedMs"] = (long)lockFreed.Value.TotalMilliseconds;
-                // The killed runner's migration session ends only when its statement does (it cannot commit: no client is
-                // left to send COMMIT); what it leaves applied is read once it is gone.
+                // The killed runner's migration session ends when the server notices its client is gone (within a second
+                // on PostgreSQL 14 and later), rolling back the migration in flight; what it leaves applied is read once
+                // it is gone.
                 var sessionsGone = await SampleDatabases.WaitUntilAsync(async () => await RunnerSessionsAsync(database) == 0, TimeSpan.FromSeconds(10));
                 Assert.True(sessionsGone is not null, "the killed runner's sessions outlived it by 10 s");
                 figures["sessionsGoneMs"] = (long)sessionsGone.Value.TotalMilliseconds;
@@ -102,6 +103,30 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
     }
 
     /// <summary>
+    /// The runner sends a migration's COMMIT with its statements, so the server holds it while the migration runs: a
+    /// runner killed then must still leave that migration, and every one queued after it, unapplied.
+    /// </summary>
+    [Fact]
+    public async Task A_runner_killed_while_a_migration_runs_leaves_it_and_the_migrations_sent_after_it_unapplied()
+    {
+        var database = await SampleDatabases.CreateAsync(db, pastBrokenScript: true);
+        await SampleDatabases.SetAsync(db, database, "samples.sleep", "4");
+        using var runner = Cli.Start(SampleDatabases.EnvironmentFor(database), "up", "--to", "2005", "--assembly", Cli.SamplesAssembly);
+        var output = SampleDatabases.CollectAsync(runner);
+
+        var sleeping = await SampleDatabases.WaitUntilAsync(async () => runner.HasExited || await SleepingRunnerSessionsAsync(database) > 0, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50));
+        Assert.True(sleeping is not null && !runner.HasExited, "the runner's session never showed up sleeping in 2001:\n" + (runner.HasExited ? (await output).ToString() : "(still running)"));
+        runner.Kill(entireProcessTree: true);
+        await output;
+        var sessionsGone = await SampleDatabases.WaitUntilAsync(async () => await RunnerSessionsAsync(database) == 0, TimeSpan.FromSeconds(15));
+
+        Assert.True(sessionsGone is not null, "the killed runner's session outlived it by 15 s");
+        Assert.Equal(SampleDatabases.Through(1100), await RecordedVersionsAsync(database));
+        Assert.False(await Db.ScalarAsync<bool>(database, "SELECT to_regclass('slow_2001') IS NOT NULL"));
+        Assert.Null(await SampleDatabases.LockHolderAsync(database));
+    }
+
+    /// <summary>
     /// FluentMigrator creates VersionInfo in three transactions (the table with Version; its unique index and
     /// AppliedOn; Description). A runner killed between them leaves one of these shapes, with no rows.
     /// </summary>
@@ -123,6 +148,9 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         Assert.Equal(SampleDatabases.Through(1005), await Db.AppliedVersionsAsync(database));
         await SampleDatabases.AssertSchemaEqualsCleanRunAsync(db, database, 1005);
     }
+
+    private static async Task<long> SleepingRunnerSessionsAsync(string database) =>
+        await Db.ScalarAsync<long>(database, $"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = '{RunnerConfiguration.ApplicationName}' AND state = 'active' AND query LIKE '%pg_sleep%'");
 
     private static async Task<long> RunnerSessionsAsync(string database) =>
         await Db.ScalarAsync<long>(database, $"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = '{RunnerConfiguration.ApplicationName}'");
