@@ -482,25 +482,6 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             ? $"migration {migrations[0].Version} {migrations[0].Name} is"
             : $"migrations {string.Join(", ", migrations.Select(m => m.Version))} are";
 
-    /// <summary>The rows a migration's own transaction writes besides its SQL: VersionInfo, as FluentMigrator writes it, and the checksum.</summary>
-    private sealed record Bookkeeping(FluentMigrator.Expressions.IMigrationExpression VersionRow, string? ChecksumRow)
-    {
-        public static Bookkeeping Applied(MigrationDefinition migration, IReadOnlyDictionary<long, string> checksums) =>
-            new(VersionHistory.InsertExpression(migration.Version, migration.Description), checksums.TryGetValue(migration.Version, out var checksum) ? ChecksumStore.RecordSql(migration.Version, checksum, "up") : null);
-
-        public static Bookkeeping Reverted(MigrationDefinition migration) =>
-            new(VersionHistory.DeleteExpression(migration.Version), ChecksumStore.DeleteSql(migration.Version));
-
-        public void Write(SqlProcessor processor)
-        {
-            VersionRow.ExecuteWith(processor);
-            if (ChecksumRow is not null)
-            {
-                processor.Execute(ChecksumRow);
-            }
-        }
-    }
-
     /// <summary>
     /// One run of migrations over the session's connection. Transactional migrations are pipelined: the statements of
     /// several, each migration inside its own BEGIN and COMMIT with its bookkeeping, go to the server as one command,
@@ -578,7 +559,6 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         {
             if (_up && _maintainEach)
             {
-                Drain();
                 Maintain(MigrationStage.BeforeEach);
             }
 
@@ -607,7 +587,6 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
 
             if (_up && _maintainEach)
             {
-                Drain();
                 Maintain(MigrationStage.AfterEach);
             }
         }

@@ -109,11 +109,7 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
             processor.Transaction = transaction;
             foreach (var migration in toRecord)
             {
-                VersionHistory.InsertExpression(migration.Version, migration.Description).ExecuteWith(processor);
-                if (checksums.TryGetValue(migration.Version, out var checksum))
-                {
-                    processor.Execute(ChecksumStore.RecordSql(migration.Version, checksum, "baseline"));
-                }
+                Bookkeeping.Applied(migration, checksums, recordedBy: "baseline").Write(processor);
             }
 
             await transaction.CommitAsync(cancellationToken);
