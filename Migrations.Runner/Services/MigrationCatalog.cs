@@ -33,6 +33,7 @@ internal sealed class MigrationCatalog
     private MigrationCatalog(SortedList<long, MigrationDefinition> migrations, IReadOnlyDictionary<MigrationStage, IReadOnlyList<MigrationDefinition>> maintenance, EmbeddedScriptIndex scripts)
     {
         Migrations = migrations;
+        Entries = [.. migrations.Values.Select(m => m.Entry)];
         Maintenance = maintenance;
         Scripts = scripts;
     }
@@ -40,7 +41,7 @@ internal sealed class MigrationCatalog
     /// <summary>Every migration, in version order.</summary>
     public SortedList<long, MigrationDefinition> Migrations { get; }
 
-    public IReadOnlyList<MigrationEntry> Entries => [.. Migrations.Values.Select(m => m.Entry)];
+    public IReadOnlyList<MigrationEntry> Entries { get; }
 
     public IReadOnlyDictionary<MigrationStage, IReadOnlyList<MigrationDefinition>> Maintenance { get; }
 
