@@ -1,0 +1,6 @@
+namespace Migrations.Authoring;
+
+/// <summary>Placeholder: the lexer lands here.</summary>
+public static class SqlLexer
+{
+}
