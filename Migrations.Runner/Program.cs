@@ -1,3 +1,3 @@
-using Migrations.Runner.Commands;
+using Migrations.Runner.Cli;
 
-return await Cli.InvokeAsync(args, RunnerConsole.System);
+return await RunnerCli.InvokeAsync(args, RunnerConsole.System);

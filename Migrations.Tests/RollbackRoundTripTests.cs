@@ -1,5 +1,5 @@
 using Migrations.Runner.Schema;
-using Migrations.Runner.Services;
+using Migrations.Runner.Catalog;
 using Migrations.Tests.Infrastructure;
 
 namespace Migrations.Tests;

@@ -1,3 +1,4 @@
+using Migrations.Authoring;
 
 namespace Migrations;
 
@@ -28,32 +29,26 @@ public static class LegacyScript
             .Select(n => n.StartsWith("rollback.", StringComparison.Ordinal) ? "rollback/" + n["rollback.".Length..] : n)
             .Order(StringComparer.Ordinal)];
 
-    /// <summary>Splits plain SQL on lines that end with <c>;</c>; comment-only chunks are dropped.</summary>
+    /// <summary>
+    /// The statements of a script, each with its terminating <c>;</c> and the comments before it, split where psql
+    /// would split it (the one SQL lexer: dollar-quoted bodies, strings, quoted names and comments keep their
+    /// semicolons); comment-only chunks are dropped.
+    /// </summary>
     public static IReadOnlyList<string> SplitStatements(string sql)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        var statements = new List<string>();
-        var current = new System.Text.StringBuilder();
-        foreach (var line in sql.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
-        {
-            current.Append(line).Append('\n');
-            if (line.TrimEnd().EndsWith(';'))
-            {
-                Flush();
-            }
-        }
-        Flush();
-        return statements;
+        var text = sql.Replace("\r\n", "\n", StringComparison.Ordinal);
+        return [.. SqlLexer.Split(text).Where(s => s.HasCode).Select(s => Terminated(text, s))];
+    }
 
-        void Flush()
+    private static string Terminated(string text, SqlStatement statement)
+    {
+        var end = statement.Offset + statement.Text.Length;
+        while (end < text.Length && char.IsWhiteSpace(text[end]))
         {
-            var text = current.ToString().Trim();
-            current.Clear();
-            var hasCode = text.Split('\n').Any(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith("--", StringComparison.Ordinal));
-            if (hasCode)
-            {
-                statements.Add(text);
-            }
+            end++;
         }
+
+        return end < text.Length && text[end] == ';' ? statement.Text + ";" : statement.Text;
     }
 }

@@ -1,9 +1,24 @@
+using Migrations.Runner.Catalog;
+using Migrations.Runner.Errors;
+using Migrations.Runner.Execution;
+using Migrations.Runner.History;
 using Migrations.Runner.Schema;
+using Migrations.Runner.Session;
 
 namespace Migrations.Runner.Services;
 
 /// <summary>What drift found: differences from what the migrations (or a saved snapshot) say the schema is.</summary>
-public sealed record DriftReport(string ComparedWith, long? Version, IReadOnlyList<SchemaDifference> Differences, IReadOnlyList<long> UnknownApplied)
+/// <param name="SnapshotFile">The snapshot compared with; null when migrations were replayed.</param>
+/// <param name="Replayed">The applied versions replayed on the scratch database (empty for a snapshot file).</param>
+/// <param name="Version">The newest applied version; null for a snapshot file or an empty history.</param>
+/// <param name="Differences">What differs, object by object.</param>
+/// <param name="UnknownApplied">Applied versions the assembly does not know (not replayed).</param>
+public sealed record DriftReport(
+    string? SnapshotFile,
+    IReadOnlyList<long> Replayed,
+    long? Version,
+    IReadOnlyList<SchemaDifference> Differences,
+    IReadOnlyList<long> UnknownApplied)
 {
     public bool HasDrift => Differences.Count > 0 || UnknownApplied.Count > 0;
 }
@@ -38,12 +53,13 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
             applied = await VersionHistory.ReadAsync(connection, cancellationToken);
         }
 
-        var known = new MigrationService(migrations, connectionString).Catalog().Select(m => m.Version).ToHashSet();
+        var known = migrations.Entries.Select(m => m.Version).ToHashSet();
         var replay = applied.Select(a => a.Version).Where(known.Contains).ToHashSet();
         var expected = await ReplayAsync(replay, shadowServer, cancellationToken);
         var actual = await SnapshotAsync(cancellationToken);
         return new DriftReport(
-            $"migrations {(replay.Count == 0 ? "(none applied)" : DescribeVersions(replay))} replayed on a scratch database",
+            null,
+            [.. replay.Order()],
             applied.Count == 0 ? null : applied.Max(a => a.Version),
             SchemaComparer.Compare(expected, actual),
             [.. applied.Select(a => a.Version).Where(v => !known.Contains(v))]);
@@ -59,60 +75,55 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
-            throw new RunnerException($"--against {path}: {e.Message}", "pass a file written by 'schema --output'", ExitCodes.Usage);
+            throw new RunnerErrorException(new SnapshotUnreadable(path, e.Message), e);
         }
 
-        return new DriftReport(path, null, SchemaComparer.Compare(expected, await SnapshotAsync(cancellationToken)), []);
+        return new DriftReport(path, [], null, SchemaComparer.Compare(expected, await SnapshotAsync(cancellationToken)), []);
     }
 
     /// <summary>
     /// Records versions 1..<paramref name="version"/> as applied without running them, once the live schema is proven
     /// equal to those migrations replayed on a scratch database (or, with <paramref name="force"/>, despite differences).
     /// </summary>
-    /// <exception cref="RunnerException">History exists, the version is unknown, or the schemas differ without force.</exception>
+    /// <exception cref="RunnerErrorException">History exists, the version is unknown, or the schemas differ without force.</exception>
     public async Task<BaselineResult> BaselineAsync(long version, bool force, string? shadowServer, CancellationToken cancellationToken = default)
     {
         var known = migrations.Catalog.Migrations;
-        if (!known.ContainsKey(version))
-        {
-            throw new RunnerException($"{version} is not a known migration version", "pass a version listed by 'status'", ExitCodes.Usage);
-        }
-
-        await using var migrationLock = await MigrationLock.AcquireAsync(connectionString, _options.LockTimeout, _options.OnLockWait, cancellationToken);
-        var existing = await VersionHistory.ReadAsync(migrationLock.Connection, cancellationToken);
+        migrations.Catalog.RequireTarget(version, zeroAllowed: false);
+        await using var session = await MigrationSession.OpenAsync(connectionString, _options.Session, cancellationToken);
+        var existing = await VersionHistory.ReadAsync(session.Connection, cancellationToken);
         if (existing.Count > 0)
         {
-            throw new RunnerException(
-                $"refusing to baseline: VersionInfo already records {existing.Count} applied migration{(existing.Count == 1 ? "" : "s")} (newest {existing.Max(a => a.Version)})",
-                "baseline is for databases that were never migrated; use 'status' and 'up' here");
+            throw new RunnerErrorException(new HistoryExists(existing.Count, existing.Max(a => a.Version)));
         }
 
         var toRecord = known.Values.Where(m => m.Version <= version).ToList();
         var expected = await ReplayAsync(toRecord.Select(m => m.Version).ToHashSet(), shadowServer, cancellationToken);
-        var differences = SchemaComparer.Compare(expected, await SchemaReader.ReadAsync(migrationLock.Connection, cancellationToken: cancellationToken));
+        var differences = SchemaComparer.Compare(expected, await SchemaReader.ReadAsync(session.Connection, cancellationToken: cancellationToken));
         if (differences.Count > 0 && !force)
         {
-            throw new RunnerException(
-                $"refusing to baseline: the schema differs from migrations 1..{version} in {differences.Count} way{(differences.Count == 1 ? "" : "s")}",
-                "bring the database in line (or pick the version it really matches); --force records the versions anyway",
-                ExitCodes.Failure)
-            {
-                Details = [.. differences.Select(d => d.Describe())],
-            };
+            throw new RunnerErrorException(new BaselineSchemaDiffers(version, differences));
         }
 
         var checksums = MigrationChecksums.Compute(migrations);
-        await VersionHistory.EnsureTablesAsync(migrationLock.Connection, cancellationToken);
-        await using (var transaction = await migrationLock.Connection.BeginTransactionAsync(cancellationToken))
+        await VersionHistory.EnsureTablesAsync(session.Connection, cancellationToken);
+        var channel = new NpgsqlChannel(session.Connection);
+        var processor = SqlProcessor.Executing(channel, _options.Verbose);
+        channel.Begin();
+        try
         {
-            var processor = SqlProcessor.Executing(migrationLock.Connection, _options.Verbose);
-            processor.Transaction = transaction;
             foreach (var migration in toRecord)
             {
                 Bookkeeping.Applied(migration, checksums, recordedBy: "baseline").Write(processor);
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            channel.Execute("COMMIT");
+            channel.EndTransaction();
+        }
+        catch
+        {
+            channel.RollBackQuietly();
+            throw;
         }
 
         return new BaselineResult(version, [.. toRecord.Select(m => m.Entry)], differences);
@@ -124,16 +135,11 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
         await using var scratch = await ScratchDatabase.CreateAsync(shadowServer ?? connectionString, live, cancellationToken);
         if (versions.Count > 0)
         {
-            await new MigrationService(migrations, scratch.ConnectionString, _options with { OnStep = _ => { } }).ApplyVersionsAsync(versions, cancellationToken);
+            var quiet = _options with { OnStep = _ => { } };
+            await new MigrationService(migrations, scratch.ConnectionString, quiet).ApplyVersionsAsync(versions, cancellationToken);
         }
 
         await using var connection = await Database.OpenForCatalogAsync(scratch.ConnectionString, cancellationToken);
         return await SchemaReader.ReadAsync(connection, cancellationToken: cancellationToken);
-    }
-
-    private static string DescribeVersions(HashSet<long> versions)
-    {
-        var ordered = versions.Order().ToList();
-        return ordered.Count == ordered[^1] - ordered[0] + 1 ? $"{ordered[0]}..{ordered[^1]}" : string.Join(", ", ordered);
     }
 }

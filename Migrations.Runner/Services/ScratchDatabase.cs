@@ -1,3 +1,5 @@
+using Migrations.Runner.Errors;
+using Migrations.Runner.Session;
 using Npgsql;
 
 namespace Migrations.Runner.Services;
@@ -34,8 +36,7 @@ public sealed class ScratchDatabase : IAsyncDisposable
         }
         catch (PostgresException e)
         {
-            throw new RunnerException($"cannot create a scratch database on {connection.Host}:{connection.Port}: {e.SqlState} {e.MessageText}",
-                "grant CREATEDB to the runner's role, or pass --shadow-connection to a server where it may create databases");
+            throw new RunnerErrorException(new ScratchDatabaseRefused(connection.Host ?? "", connection.Port, e.SqlState, e.MessageText), e);
         }
 
         return new ScratchDatabase(serverConnectionString, name);

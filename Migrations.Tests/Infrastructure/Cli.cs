@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Migrations.Runner.Commands;
+using Migrations.Runner.Cli;
 
 namespace Migrations.Tests.Infrastructure;
 
@@ -27,7 +27,7 @@ public static class Cli
             error,
             name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
             workingDirectory ?? Path.GetTempPath());
-        var exitCode = await global::Migrations.Runner.Commands.Cli.InvokeAsync(args, console);
+        var exitCode = await RunnerCli.InvokeAsync(args, console);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
 

@@ -1,4 +1,6 @@
 using Migrations.Runner.Schema;
+using Migrations.Runner.Catalog;
+using Migrations.Runner.History;
 using Migrations.Runner.Services;
 using Npgsql;
 

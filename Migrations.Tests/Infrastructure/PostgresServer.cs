@@ -1,4 +1,4 @@
-using Migrations.Runner.Services;
+using Migrations.Runner.Development;
 using Npgsql;
 using Testcontainers.PostgreSql;
 

@@ -5,7 +5,9 @@ using FluentMigrator.Runner.Processors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Migrations.Runner.Schema;
-using Migrations.Runner.Services;
+using Migrations.Runner.Catalog;
+using Migrations.Runner.Execution;
+using Migrations.Runner.History;
 using Migrations.Tests.Infrastructure;
 using Npgsql;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Migrations.Runner;
-using Migrations.Runner.Services;
+using Migrations.Runner.Cli;
+using Migrations.Runner.Session;
 using Migrations.Tests.Infrastructure;
 using Npgsql;
 

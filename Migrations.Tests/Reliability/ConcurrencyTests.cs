@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Migrations.Runner;
+using Migrations.Runner.Cli;
 using Migrations.Tests.Infrastructure;
 
 namespace Migrations.Tests.Reliability;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Migrations.Runner;
-using Migrations.Runner.Services;
+using Migrations.Runner.Cli;
 using Migrations.Tests.Infrastructure;
 using Xunit.Sdk;
 

@@ -1,4 +1,4 @@
-using Migrations.Runner;
+using Migrations.Runner.Cli;
 using Migrations.Runner.Schema;
 using Migrations.Tests.Infrastructure;
 using Npgsql;

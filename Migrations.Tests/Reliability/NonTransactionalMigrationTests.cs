@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Migrations.Runner;
+using Migrations.Runner.Cli;
 using Migrations.Tests.Infrastructure;
 
 namespace Migrations.Tests.Reliability;

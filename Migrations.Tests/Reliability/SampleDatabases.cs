@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Migrations.Runner;
+using Migrations.Runner.Cli;
+using Migrations.Runner.Session;
 using Migrations.Runner.Schema;
-using Migrations.Runner.Services;
 using Migrations.Tests.Infrastructure;
 using Npgsql;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Migrations.Runner;
+using Migrations.Runner.Cli;
 using Migrations.Runner.Schema;
-using Migrations.Runner.Services;
 using Migrations.Tests.Infrastructure;
 using Npgsql;
 

@@ -1,5 +1,5 @@
-using Migrations.Runner;
-using Migrations.Runner.Services;
+using Migrations.Runner.Cli;
+using Migrations.Runner.Development;
 using Migrations.Tests.Infrastructure;
 
 namespace Migrations.Tests.Runner;
@@ -148,17 +148,6 @@ public class CommandLineTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         Assert.Contains("[unknown-applied] version 9999", result.Out, StringComparison.Ordinal);
         Assert.Contains("[invalid-index] index public.invalid_index_demo_idx is INVALID", result.Out, StringComparison.Ordinal);
         Assert.Contains("3 problems", result.Out, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Validate_checks_catalog_rules_and_legacy_checksums()
-    {
-        var problems = ValidationService.CheckCatalog([new(1, "M0001_A"), new(2, "M0002_B"), new(2, "M0003_C"), new(5, "M0005_D")]).ToList();
-
-        Assert.Contains(problems, p => p is { Code: "duplicate-version" } && p.Message.Contains("M0002_B and M0003_C", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p is { Code: "version-gap" } && p.Message.Contains("from 2 to 5", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p is { Code: "name-mismatch" } && p.Message.Contains("M0003_C", StringComparison.Ordinal));
-        Assert.Empty(ValidationService.CheckLegacyChecksums(typeof(LegacyScript).Assembly));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Migrations.Runner;
+using Migrations.Runner.Cli;
 using Migrations.Tests.Infrastructure;
 
 namespace Migrations.Tests.Runner;

@@ -1,5 +1,5 @@
-using Migrations.Runner;
-using Migrations.Runner.Services;
+using Migrations.Runner.Cli;
+using Migrations.Runner.Session;
 using Migrations.Tests.Infrastructure;
 using Npgsql;
 

@@ -1,5 +1,4 @@
-using Migrations.Runner;
-using Migrations.Runner.Commands;
+using Migrations.Runner.Cli;
 using Migrations.Runner.Schema;
 using Migrations.Tests.Infrastructure;
 using Cli = Migrations.Tests.Infrastructure.Cli;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Migrations.Runner.Schema;
-using Migrations.Runner.Services;
+using Migrations.Runner.Development;
+using Migrations.Runner.Session;
 using Migrations.Tests.Infrastructure;
 using Npgsql;
 

@@ -1,0 +1,164 @@
+using System.Globalization;
+using Migrations.Runner.Catalog;
+using Migrations.Runner.Errors;
+using Migrations.Runner.Services;
+using Migrations.Runner.Session;
+
+namespace Migrations.Runner.Cli;
+
+/// <summary>An error as the command line prints it: one line, indented details, what to do next, and the exit code.</summary>
+internal sealed record ErrorMessage(string Message, string? Advice, int ExitCode, IReadOnlyList<string> Details)
+{
+    public ErrorMessage(string message, string? advice, int exitCode = ExitCodes.Failure)
+        : this(message, advice, exitCode, [])
+    {
+    }
+}
+
+/// <summary>The wording, advice and exit code of every typed error: the one place they are written.</summary>
+internal static class ErrorText
+{
+    private const string BuiltDll = "pass the path of a built migrations .dll";
+
+    public static ErrorMessage Describe(RunnerError error) => error switch
+    {
+        AssemblyUnusable e => Assembly(e),
+        DuplicateVersion e => new($"the migrations assembly is inconsistent: {e.First} and {e.Second} share version {e.Version}",
+            "give each migration its own version number"),
+        NoMigrations => new("the migrations assembly holds no migrations", BuiltDll + " with --assembly"),
+        NoParameterlessConstructor e => new($"migration {e.TypeName} has no parameterless constructor",
+            "give the migration class a constructor without parameters"),
+        ConstructorFailed e => new($"migration {e.TypeName} failed in its constructor: {e.Reason}", "fix the migration's constructor"),
+        MigrationCannotBeBuilt { NotWritten: true } e => new(
+            $"migration {e.Migration.Version} {e.Migration.Name} is not written yet: its Up() throws NotImplementedException ({e.Reason})",
+            $"write Up() and Down() of {e.Migration.Name}, then run up again; nothing was applied"),
+        MigrationCannotBeBuilt e => new(
+            $"migration {e.Migration.Version} {e.Migration.Name} cannot be built: {e.ExceptionType}: {e.Reason}",
+            "fix the migration, then run up again; nothing was applied"),
+        UnexpectedVersionTableShape e => new(
+            $"{e.Table} has an unexpected shape ({string.Join(", ", e.Columns)}); FluentMigrator's has Version bigint, AppliedOn, Description",
+            "this table was not created by FluentMigrator: rename it, or point the runner at the right database"),
+        ConnectionFailed e => Connection(e),
+        LockTimedOut e => new(
+            $"timed out after {e.Timeout.TotalSeconds:0} s waiting for the migration lock held by {Holder(e.Holder)}",
+            "wait for the other runner to finish, or raise --lock-timeout; if it is stuck, end its session with pg_terminate_backend(pid)"),
+        UnknownTargetVersion e => new(
+            $"{e.Target} is not a known migration version (known: {e.First}..{e.Last}{(e.HasGaps ? ", with gaps" : "")})",
+            e.ZeroAllowed ? "pass a version listed by 'status', or 0 for none" : "pass a version listed by 'status'",
+            ExitCodes.Usage),
+        OutOfOrderPending e => new(
+            $"pending {Listed(e.Migrations)} older than the newest applied version {e.NewestApplied}: applying it now would run it out of order",
+            "check that the branch was merged as intended; rerun with --out-of-order to apply it anyway"),
+        BreakingChangeRefused e => new(
+            $"refusing to migrate: migration {e.Migration.Version} {e.Migration.Name} is marked BreakingChange, which FluentMigrator runs only "
+            + "when breaking changes are allowed",
+            "apply it by hand after review, or remove BreakingChange from its [Migration] attribute once the change is coordinated"),
+        InvalidIndexesPresent e => InvalidIndexes(e.Indexes),
+        ChecksumsChanged e => Changed(e),
+        TooManySteps e => new(
+            $"cannot roll back {Report.Plural(e.Steps, "step")}: only {e.Applied} migration{(e.Applied == 1 ? " is" : "s are")} applied",
+            e.Applied == 0 ? "nothing to roll back" : $"use --steps {e.Applied} or down --to 0"),
+        UnknownAppliedVersions e => Unknown(e),
+        VersionsNotAcceptable e => new(
+            $"cannot accept {string.Join(", ", e.Versions)}: only applied migrations known to the assembly have checksums",
+            "pass versions that 'status' lists as CHANGED", ExitCodes.Usage),
+        HistoryExists e => new(
+            $"refusing to baseline: VersionInfo already records {Report.Plural(e.Count, "applied migration")} (newest {e.Newest})",
+            "baseline is for databases that were never migrated; use 'status' and 'up' here"),
+        BaselineSchemaDiffers e => new(
+            $"refusing to baseline: the schema differs from migrations 1..{e.Version} in {Report.Plural(e.Differences.Count, "way")}",
+            "bring the database in line (or pick the version it really matches); --force records the versions anyway",
+            ExitCodes.Failure,
+            [.. e.Differences.Select(d => d.Describe())]),
+        MigrationFailed e => MigrationFailure.Describe(e),
+        MaintenanceFailed e => new($"[Maintenance({e.Stage})] migration {e.Name} failed: {e.Reason}",
+            "fix the maintenance migration; maintenance runs in its own transaction, which was rolled back"),
+        SnapshotUnreadable e => new($"--against {e.Path}: {e.Reason}", "pass a file written by 'schema --output'", ExitCodes.Usage),
+        ScratchDatabaseRefused e => new($"cannot create a scratch database on {e.Host}:{e.Port}: {e.SqlState} {e.Message}",
+            "grant CREATEDB to the runner's role, or pass --shadow-connection to a server where it may create databases"),
+        CliError e => new(e.Message, e.Advice, e.ExitCode),
+#if DEVELOPMENT_TOOLS
+        _ => DevelopmentErrorText.Describe(error),
+#else
+        _ => new($"unexpected {error.GetType().Name}", "rerun with --verbose, and report it if it looks like a bug"),
+#endif
+    };
+
+    /// <summary>A problem <c>validate</c> found, as one line.</summary>
+    public static string Describe(ValidationProblem problem) => problem switch
+    {
+        DuplicateVersionProblem p => $"version {p.Version} is used by {string.Join(" and ", p.TypeNames)}",
+        VersionGap p => $"versions jump from {p.From} to {p.To}: numbers are sequential with no gaps",
+        NameMismatch p => $"class {p.TypeName} carries version {p.Version}: the number in the name and the attribute must agree",
+        LegacyFileChanged p => $"{p.File} changed since it was shipped (SHA-256 {p.Actual[..12]}..., SHA256SUMS says {p.Expected[..12]}...): "
+            + "legacy files are never edited",
+        UnknownAppliedProblem p => $"version {p.Version} ({p.Description}) is applied in the database but not in the migrations assembly",
+        OutOfOrderProblem p => $"version {p.Version} is pending but older than the newest applied version {p.NewestApplied}",
+        ChecksumChangedProblem p => $"applied migration {p.Version} {p.Name} changed since it ran (SHA-256 {p.Current[..12]}..., "
+            + $"recorded {p.Recorded[..12]}...)",
+        InvalidIndexProblem p => $"index {p.Index} is INVALID (an interrupted CREATE INDEX CONCURRENTLY): run DROP INDEX CONCURRENTLY {p.Index}; "
+            + "then up again",
+        _ => problem.Code,
+    };
+
+    public static string Holder(LockHolder? holder) =>
+        holder is null
+            ? "another session"
+            : $"pid {holder.Pid} ({(holder.ApplicationName.Length == 0 ? "no application_name" : holder.ApplicationName)}"
+              + (holder.ClientAddress is null ? "" : $" from {holder.ClientAddress}")
+              + (holder.Since is { } s ? string.Create(CultureInfo.InvariantCulture, $", connected since {s:yyyy-MM-dd HH:mm:ss}Z") : "") + ")";
+
+    private static ErrorMessage Assembly(AssemblyUnusable e) => e.Problem switch
+    {
+        AssemblyProblem.NotFound => new($"--assembly {e.Path}: no such file", BuiltDll, ExitCodes.Usage),
+        AssemblyProblem.NotAnAssembly => new($"--assembly {e.Path}: not a .NET assembly", BuiltDll, ExitCodes.Usage),
+        AssemblyProblem.CannotLoad => new($"--assembly {e.Path}: cannot be loaded: {e.Reason}", BuiltDll, ExitCodes.Usage),
+        AssemblyProblem.TypesCannotLoad => new($"--assembly {e.Path}: its types cannot be loaded: {e.Reason}",
+            "build it against FluentMigrator 8 and keep its dependencies beside it", ExitCodes.Usage),
+        _ => new($"--assembly {e.Path}: holds no [Migration] classes", BuiltDll, ExitCodes.Usage),
+    };
+
+    private static ErrorMessage Connection(ConnectionFailed e) => new(
+        $"cannot connect to {e.Host}:{e.Port} database {e.Database} as {(e.User.Length == 0 ? "(default user)" : e.User)}: "
+        + (e.SqlState is null ? e.Reason : $"{e.SqlState} {e.Reason}"),
+        e.DatabaseMissing
+            ? "create the database first (CREATE DATABASE) or fix Database= in the connection string"
+            : $"check the connection string (--connection, {RunnerConfiguration.ConnectionStringVariable} or appsettings.json) and that the server is running");
+
+    private static ErrorMessage InvalidIndexes(IReadOnlyList<string> invalid)
+    {
+        var one = invalid.Count == 1;
+        return new(
+            $"refusing to migrate: {(one ? "index" : "indexes")} {string.Join(", ", invalid)} {(one ? "is" : "are")} INVALID, left by an interrupted "
+            + $"CREATE INDEX CONCURRENTLY (IF NOT EXISTS would keep {(one ? "it" : "them")} as is)",
+            $"run {string.Join(" ", invalid.Select(n => $"DROP INDEX CONCURRENTLY {n};"))} then up again; or rerun with --drop-invalid-indexes");
+    }
+
+    private static ErrorMessage Changed(ChecksumsChanged e)
+    {
+        var one = e.Changed.Count == 1;
+        return new(
+            $"refusing to migrate: the SQL of applied migration{(one ? "" : "s")} {string.Join(", ", e.Changed.Select(c => $"{c.Version} {c.Name}"))} "
+            + $"changed since {(one ? "it" : "they")} ran",
+            "restore the migration as it ran and add a new one for the change; or, if the edit changes nothing that matters, accept it with: "
+            + $"repair --accept {string.Join(" --accept ", e.Changed.Select(c => c.Version))}");
+    }
+
+    private static ErrorMessage Unknown(UnknownAppliedVersions e)
+    {
+        var one = e.Versions.Count == 1;
+        var list = string.Join(", ", e.Versions.Select(a => $"{a.Version}" + (a.Description is null ? "" : $" ({a.Description})")));
+        return new(
+            $"refusing to roll back: applied version{(one ? "" : "s")} {list} {(one ? "is" : "are")} not in {e.SetName}, "
+            + $"so {(one ? "its" : "their")} Down cannot run",
+            "run the runner built from the code that applied it, or remove the row from VersionInfo once its schema change has been undone by hand");
+    }
+
+    private static string Listed(IReadOnlyList<MigrationEntry> migrations) =>
+        migrations.Count == 1
+            ? $"migration {migrations[0].Version} {migrations[0].Name} is"
+            : $"migrations {string.Join(", ", migrations.Select(m => m.Version))} are";
+}
+
+/// <summary>An error only the command line can meet (its options, its configuration, its files), worded where it is raised.</summary>
+internal sealed record CliError(string Message, string? Advice, int ExitCode = ExitCodes.Usage) : RunnerError;

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Migrations.Runner.Services;
+
+namespace Migrations.Runner.Cli;
+
+internal static class RepairCommand
+{
+    public static Command Create(CommonOptions options, RunnerConsole console)
+    {
+        var accept = new Option<long[]>("--accept")
+        {
+            Description = "Accept the current SQL of this applied migration as what ran (repeat for several)",
+            Required = true,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("repair", "Record the current checksum of applied migrations whose SQL was edited since they ran") { accept, options.LockTimeout };
+        Invocation.Bind(command, options, console, async (run, ct) =>
+        {
+            var connection = await run.ConnectionStringAsync(ct);
+            var service = new RepairService(run.Migrations, connection, run.RunOptions());
+            foreach (var accepted in await service.AcceptAsync(run.Parse.GetValue(accept)!, ct))
+            {
+                run.Out.WriteLine($"accepted {accepted.Version} {accepted.Name}: checksum {Short(accepted.Recorded)} -> {Short(accepted.Current)}");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string Short(string checksum) => checksum.Length == 0 ? "(none)" : checksum[..12];
+}

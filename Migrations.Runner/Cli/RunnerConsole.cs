@@ -1,0 +1,8 @@
+namespace Migrations.Runner.Cli;
+
+/// <summary>What a run of the CLI talks to: its two streams, its environment and its working directory. Tests pass their own.</summary>
+public sealed record RunnerConsole(TextWriter Out, TextWriter Error, Func<string, string?> GetEnvironmentVariable, string WorkingDirectory)
+{
+    public static RunnerConsole System { get; } =
+        new(Console.Out, Console.Error, Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
+}

@@ -1,0 +1,85 @@
+using FluentMigrator;
+using Migrations.Runner.Catalog;
+using Migrations.Runner.History;
+using Migrations.Runner.Schema;
+using Migrations.Runner.Session;
+
+namespace Migrations.Runner.Errors;
+
+// Catalog: the migrations assemblies and their classes.
+
+public enum AssemblyProblem
+{
+    NotFound,
+    NotAnAssembly,
+    CannotLoad,
+    TypesCannotLoad,
+    NoMigrations,
+}
+
+public sealed record AssemblyUnusable(string Path, AssemblyProblem Problem, string? Reason = null) : RunnerError;
+
+public sealed record DuplicateVersion(long Version, string First, string Second) : RunnerError;
+
+public sealed record NoMigrations : RunnerError;
+
+public sealed record NoParameterlessConstructor(string TypeName) : RunnerError;
+
+public sealed record ConstructorFailed(string TypeName, string Reason) : RunnerError;
+
+/// <summary>Building a pending migration's SQL threw before anything ran; <c>NotWritten</c> when it is a scaffold's stub.</summary>
+public sealed record MigrationCannotBeBuilt(MigrationEntry Migration, string ExceptionType, string Reason, bool NotWritten) : RunnerError;
+
+// History: VersionInfo and the checksum table.
+
+public sealed record UnexpectedVersionTableShape(string Table, IReadOnlyList<string> Columns) : RunnerError;
+
+// Session: connections and the migration lock.
+
+public sealed record ConnectionFailed(string Host, int Port, string Database, string User, string? SqlState, string Reason) : RunnerError
+{
+    public bool DatabaseMissing => SqlState == "3D000";
+}
+
+public sealed record LockTimedOut(TimeSpan Timeout, LockHolder? Holder) : RunnerError;
+
+// Planning: guards that refuse a plan before anything runs.
+
+public sealed record UnknownTargetVersion(long Target, long First, long Last, bool HasGaps, bool ZeroAllowed) : RunnerError;
+
+public sealed record OutOfOrderPending(IReadOnlyList<MigrationEntry> Migrations, long NewestApplied) : RunnerError;
+
+public sealed record BreakingChangeRefused(MigrationEntry Migration) : RunnerError;
+
+public sealed record InvalidIndexesPresent(IReadOnlyList<string> Indexes) : RunnerError;
+
+public sealed record ChecksumsChanged(IReadOnlyList<ChecksumMismatch> Changed) : RunnerError;
+
+public sealed record TooManySteps(int Steps, int Applied) : RunnerError;
+
+public sealed record UnknownAppliedVersions(IReadOnlyList<AppliedMigration> Versions, string SetName) : RunnerError;
+
+public sealed record VersionsNotAcceptable(IReadOnlyList<long> Versions) : RunnerError;
+
+public sealed record HistoryExists(int Count, long Newest) : RunnerError;
+
+public sealed record BaselineSchemaDiffers(long Version, IReadOnlyList<SchemaDifference> Differences) : RunnerError;
+
+// Execution: a migration, or maintenance, that failed while running.
+
+/// <summary>What PostgreSQL said, with the statement it named when it named one.</summary>
+public sealed record SqlFailure(string SqlState, string MessageText, string? Detail, string? Hint, string? Where, string? Statement);
+
+/// <summary>Where in which embedded SQL file a failing statement sits.</summary>
+public sealed record SqlLocation(string File, int Line, int Column);
+
+public sealed record MigrationFailed(MigrationEntry Migration, bool Up, int DoneBefore, SqlFailure? Sql, SqlLocation? Location, string Reason)
+    : RunnerError;
+
+public sealed record MaintenanceFailed(MigrationStage Stage, string Name, string Reason) : RunnerError;
+
+// Schema truth: drift and baseline.
+
+public sealed record SnapshotUnreadable(string Path, string Reason) : RunnerError;
+
+public sealed record ScratchDatabaseRefused(string Host, int Port, string SqlState, string Message) : RunnerError;

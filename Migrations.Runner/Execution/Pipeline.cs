@@ -1,0 +1,302 @@
+using System.Diagnostics;
+using System.Reflection;
+using FluentMigrator;
+using FluentMigrator.Expressions;
+using Migrations.Runner.Catalog;
+using Migrations.Runner.Errors;
+
+namespace Migrations.Runner.Execution;
+
+/// <summary>One migration run or reverted, with its time on the server.</summary>
+public sealed record MigrationStep(MigrationEntry Migration, TimeSpan Elapsed);
+
+/// <summary>What a pipeline reports while it runs; all optional.</summary>
+internal sealed record PipelineObserver(Action<MigrationStep>? OnStep = null, TextWriter? Verbose = null);
+
+/// <summary>
+/// One run of migrations over the migration session. Transactional migrations are pipelined: the statements of
+/// several, each migration inside its own BEGIN and COMMIT with its bookkeeping, go to the server as one command, and a
+/// marker row after each COMMIT reports it with its time on the server. PostgreSQL skips everything after a failing
+/// statement up to the command's end, so the migrations after a failure never start, exactly as if they had been sent
+/// one by one. The pipeline is drained first whenever a migration asks about the schema, runs C# against the
+/// connection, or runs without a transaction, so each still sees the database as every earlier migration left it.
+/// Batches double from one migration: the first lines of a run print as soon as they land, and a long run costs a
+/// handful of round trips, not one or more per migration. While the server runs one batch, this thread builds the next.
+/// </summary>
+internal sealed class Pipeline
+{
+    /// <summary>The most migrations one command carries.</summary>
+    public const int LargestBatch = 256;
+
+    internal const string LandedColumn = "migrations_runner_landed";
+
+    private readonly ISqlChannel _channel;
+    private readonly MigrationCatalog _catalog;
+    private readonly IReadOnlyList<Assembly> _assemblies;
+    private readonly PipelineObserver _observer;
+    private readonly ExpressionBuilder _builder;
+    private readonly SqlProcessor _processor;
+    private readonly List<(MigrationDefinition Migration, string Script)> _queued = [];
+    private readonly bool _maintainEach;
+    private readonly List<MigrationStep> _steps = [];
+    private readonly Stopwatch _sinceLastStep = new();
+    private bool _up;
+    private int _batch = 1;
+    private Task? _inFlight;
+
+    public Pipeline(ISqlChannel channel, MigrationCatalog catalog, IReadOnlyList<Assembly> assemblies, PipelineObserver? observer = null)
+    {
+        _channel = channel;
+        _catalog = catalog;
+        _assemblies = assemblies;
+        _observer = observer ?? new PipelineObserver();
+        _builder = new ExpressionBuilder(catalog);
+        _processor = SqlProcessor.Executing(channel, _observer.Verbose);
+        _processor.BeforeQuestion = Drain;
+        _maintainEach = catalog.Maintenance.ContainsKey(MigrationStage.BeforeEach) || catalog.Maintenance.ContainsKey(MigrationStage.AfterEach);
+    }
+
+    /// <summary>The steps that landed so far, in order.</summary>
+    public IReadOnlyList<MigrationStep> Steps => _steps;
+
+    /// <summary>
+    /// Runs each migration with its bookkeeping in one transaction; non-transactional ones in autocommit, their
+    /// bookkeeping after them. Returns once everything sent has landed.
+    /// </summary>
+    /// <exception cref="RunnerErrorException">A migration failed (<see cref="MigrationFailed"/>); the steps before it stay landed.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled between migrations; what was sent has landed.</exception>
+    public IReadOnlyList<MigrationStep> Run(
+        IReadOnlyList<MigrationDefinition> plan, bool up, Func<MigrationDefinition, Bookkeeping> bookkeeping, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        _up = up;
+        _sinceLastStep.Restart();
+        try
+        {
+            foreach (var migration in plan)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                RunOne(migration, bookkeeping);
+            }
+
+            Drain();
+        }
+        catch when (_inFlight is not null)
+        {
+            // Nothing may use the connection once the run is over; a failure already sent is the one to report.
+            Settle();
+            throw;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return _steps;
+    }
+
+    /// <summary>Runs the [Maintenance] migrations of a stage, as FluentMigrator's MigrateUp does: each in its own transaction.</summary>
+    public void Maintain(MigrationStage stage)
+    {
+        Drain();
+        if (!_catalog.Maintenance.TryGetValue(stage, out var maintenance))
+        {
+            return;
+        }
+
+        foreach (var migration in maintenance)
+        {
+            try
+            {
+                Execute(migration.Transactional, () => _builder.Apply(migration.Create(), up: true, _processor), _ => { });
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or RunnerErrorException))
+            {
+                var pg = SqlErrorLocator.FindPostgresError(e);
+                throw new RunnerErrorException(new MaintenanceFailed(stage, migration.Name, pg is null ? Flatten(e) : $"{pg.SqlState} {pg.MessageText}"), e);
+            }
+        }
+    }
+
+    private void RunOne(MigrationDefinition migration, Func<MigrationDefinition, Bookkeeping> bookkeeping)
+    {
+        if (_up && _maintainEach)
+        {
+            Maintain(MigrationStage.BeforeEach);
+        }
+
+        bool queued;
+        try
+        {
+            _observer.Verbose?.WriteLine($"  {(_up ? "migrating" : "reverting")} {migration.Version} {migration.Name}");
+            queued = Add(migration, bookkeeping(migration));
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or RunnerErrorException))
+        {
+            // A migration before this one may have failed on the server meanwhile: that failure comes first.
+            Settle();
+            throw Failed(migration.Entry, e, _processor.LastSent);
+        }
+
+        if (!queued)
+        {
+            Landed(migration);
+        }
+
+        if (_queued.Count >= _batch)
+        {
+            Flush();
+        }
+
+        if (_up && _maintainEach)
+        {
+            Maintain(MigrationStage.AfterEach);
+        }
+    }
+
+    // Queues a transactional migration whose expressions are plain SQL; runs any other at once. True when queued.
+    private bool Add(MigrationDefinition migration, Bookkeeping bookkeeping)
+    {
+        _processor.Clear();
+        if (!migration.Transactional)
+        {
+            Drain();
+            Execute(transactional: false, () => _builder.Apply(migration.Create(), _up, _processor), bookkeeping.Write);
+            return false;
+        }
+
+        _processor.Pipelining = true;
+        var expressions = _builder.Build(migration.Create(), _up, _processor);
+        if (expressions.Any(e => e is PerformDBOperationExpression))
+        {
+            Drain();
+            Execute(transactional: true, () => ExpressionBuilder.Execute(expressions, _processor), bookkeeping.Write);
+            return false;
+        }
+
+        ExpressionBuilder.Execute(expressions, _processor);
+        bookkeeping.Write(_processor);
+        var marker = FormattableString.Invariant($"SELECT {_queued.Count} AS {LandedColumn}, clock_timestamp()");
+        _queued.Add((migration, SqlProcessor.Script(["BEGIN", .. _processor.TakePending(), "COMMIT", marker])));
+        return true;
+    }
+
+    /// <summary>Sends what is queued and waits until all of it has landed.</summary>
+    private void Drain()
+    {
+        Flush();
+        Settle();
+    }
+
+    /// <summary>
+    /// Starts sending the queued migrations once the batch before them has landed, and returns: the next batch is
+    /// built while the server runs this one.
+    /// </summary>
+    private void Flush()
+    {
+        Settle();
+        if (_queued.Count == 0)
+        {
+            return;
+        }
+
+        var batch = _queued.ToArray();
+        _queued.Clear();
+        _batch = Math.Min(_batch * 2, LargestBatch);
+        _inFlight = Task.Run(() => Send(batch));
+    }
+
+    /// <summary>Waits for the batch in flight, if any; throws its failure.</summary>
+    private void Settle()
+    {
+        if (_inFlight is { } inFlight)
+        {
+            _inFlight = null;
+            inFlight.GetAwaiter().GetResult();
+        }
+    }
+
+    // One command for the whole batch; each migration is reported as its marker row arrives.
+    private void Send((MigrationDefinition Migration, string Script)[] batch)
+    {
+        var landed = 0;
+        DateTime? previous = null;
+        try
+        {
+            var script = $"SELECT -1 AS {LandedColumn}, clock_timestamp();\n" + string.Concat(batch.Select(q => q.Script));
+            _channel.SendBatch(script, LandedColumn, (index, at) =>
+            {
+                if (index >= 0)
+                {
+                    Landed(batch[index].Migration, at - (previous ?? at));
+                    landed++;
+                }
+
+                previous = at;
+            });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && landed < batch.Length)
+        {
+            _channel.RollBackQuietly();
+            throw Failed(batch[landed].Migration.Entry, e, batch[landed].Script);
+        }
+
+        _sinceLastStep.Restart();
+    }
+
+    private void Landed(MigrationDefinition migration, TimeSpan? elapsed = null)
+    {
+        var step = new MigrationStep(migration.Entry, elapsed ?? _sinceLastStep.Elapsed);
+        _sinceLastStep.Restart();
+        _steps.Add(step);
+        _observer.OnStep?.Invoke(step);
+    }
+
+    // A transactional migration goes as BEGIN, its statements, its bookkeeping and COMMIT in one round trip; a
+    // non-transactional one statement by statement in autocommit, then its bookkeeping in one implicit transaction.
+    private void Execute(bool transactional, Action work, Action<SqlProcessor> bookkeeping)
+    {
+        _processor.Clear();
+        _processor.Pipelining = transactional;
+        if (!transactional)
+        {
+            work();
+            _processor.Pipelining = true;
+            bookkeeping(_processor);
+            _processor.Flush();
+            return;
+        }
+
+        _channel.Begin();
+        try
+        {
+            work();
+            bookkeeping(_processor);
+            _processor.Flush(commit: true);
+            _channel.EndTransaction();
+        }
+        catch
+        {
+            _channel.RollBackQuietly();
+            throw;
+        }
+    }
+
+    private RunnerErrorException Failed(MigrationEntry migration, Exception error, string? sentSql)
+    {
+        var pg = SqlErrorLocator.FindPostgresError(error);
+        var location = pg is null ? null : SqlErrorLocator.Locate(_assemblies, pg, sentSql);
+        var sql = pg is null ? null : SqlErrorLocator.Describe(pg);
+        return new RunnerErrorException(new MigrationFailed(migration, _up, _steps.Count, sql, location, pg is null ? Flatten(error) : ""), error);
+    }
+
+    internal static string Flatten(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var inner = error;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+
+        var first = inner.Message.Split('\n')[0].Trim();
+        return first.Length > 300 ? first[..300] + "..." : first;
+    }
+}

@@ -1,0 +1,147 @@
+using FluentMigrator;
+using FluentMigrator.Expressions;
+using FluentMigrator.Model;
+using FluentMigrator.Runner.Generators.Postgres;
+using FluentMigrator.Runner.Processors.Postgres;
+using Migrations.Runner.Errors;
+using Npgsql;
+
+namespace Migrations.Runner.History;
+
+/// <summary>A row of FluentMigrator's <c>VersionInfo</c>.</summary>
+public sealed record AppliedMigration(long Version, DateTime? AppliedOnUtc, string? Description);
+
+/// <summary>What <c>VersionInfo</c> holds, and whether it exists at all.</summary>
+public sealed record VersionHistoryState(IReadOnlyList<AppliedMigration> Applied, bool TableExists);
+
+/// <summary>
+/// FluentMigrator's <c>VersionInfo</c>, read without creating it, created only by the verbs that migrate, in the shape
+/// FluentMigrator gives it, and written with the statements FluentMigrator's version loader generates.
+/// </summary>
+public static class VersionHistory
+{
+    public const string Schema = "public";
+    public const string Table = "VersionInfo";
+
+    /// <summary>The applied migrations in version order; empty when the table does not exist yet.</summary>
+    /// <exception cref="RunnerErrorException">The table exists with a shape FluentMigrator did not create.</exception>
+    public static async Task<IReadOnlyList<AppliedMigration>> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default) =>
+        (await ReadHistoryAsync(connection, cancellationToken)).Applied;
+
+    /// <inheritdoc cref="ReadAsync"/>
+    public static async Task<VersionHistoryState> ReadHistoryAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand(
+            """
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod)
+            FROM pg_attribute a
+            WHERE a.attrelid = to_regclass(format('%I.%I', @schema, @table)) AND a.attnum > 0 AND NOT a.attisdropped
+            """, connection))
+        {
+            command.Parameters.AddWithValue("schema", Schema);
+            command.Parameters.AddWithValue("table", Table);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                columns[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        if (columns.Count == 0)
+        {
+            return new([], TableExists: false);
+        }
+
+        // FluentMigrator creates the table in three steps (table, AppliedOn + unique index, Description), each its own
+        // transaction: a runner killed between them leaves a table that lacks the later columns, which the next run adds.
+        if (!columns.TryGetValue("Version", out var versionType) || versionType != "bigint")
+        {
+            throw new RunnerErrorException(new UnexpectedVersionTableShape($"{Schema}.\"{Table}\"", [.. columns.Select(c => $"{c.Key} {c.Value}")]));
+        }
+
+        var applied = new List<AppliedMigration>();
+        await using (var command = new NpgsqlCommand(
+            $"""
+            SELECT "Version", {(columns.ContainsKey("AppliedOn") ? "\"AppliedOn\"::timestamp" : "NULL::timestamp")}, {(columns.ContainsKey("Description") ? "\"Description\"::text" : "NULL::text")}
+            FROM {Schema}."{Table}" ORDER BY "Version"
+            """, connection))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(new AppliedMigration(
+                    reader.GetInt64(0),
+                    reader.IsDBNull(1) ? null : DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc),
+                    reader.IsDBNull(2) ? null : reader.GetString(2)));
+            }
+        }
+
+        return new(applied, TableExists: true);
+    }
+
+    /// <summary>
+    /// Creates <c>VersionInfo</c> as FluentMigrator does (Version bigint, AppliedOn timestamp, Description
+    /// varchar(1024), unique index UC_Version), and the checksum table, in one transaction: never half made. Completes
+    /// a VersionInfo that an interrupted FluentMigrator left without its later columns. Costs one query when both exist.
+    /// </summary>
+    public static async Task EnsureTablesAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    {
+        if (await TablesCompleteAsync(connection, cancellationToken))
+        {
+            return;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var create = new NpgsqlCommand(
+            $"""
+            CREATE TABLE IF NOT EXISTS {Schema}."{Table}" ("Version" bigint NOT NULL);
+            ALTER TABLE {Schema}."{Table}" ADD COLUMN IF NOT EXISTS "AppliedOn" timestamp, ADD COLUMN IF NOT EXISTS "Description" varchar(1024);
+            CREATE UNIQUE INDEX IF NOT EXISTS "UC_Version" ON {Schema}."{Table}" ("Version" ASC);
+            {ChecksumStore.CreateTableSql}
+            """, connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Whether VersionInfo, its unique index and the checksum table all exist in full.</summary>
+    public static async Task<bool> TablesCompleteAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var check = new NpgsqlCommand(
+            $"""
+            SELECT (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('{Schema}."{Table}"') AND attname IN ('Version', 'AppliedOn', 'Description') AND NOT attisdropped) = 3
+               AND to_regclass('{Schema}."UC_Version"') IS NOT NULL
+               AND to_regclass('{Schema}."{ChecksumStore.Table}"') IS NOT NULL
+            """, connection);
+        return (bool)(await check.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The row FluentMigrator's version loader inserts for an applied migration (AppliedOn in UTC, by the server's clock).</summary>
+    public static IMigrationExpression InsertExpression(long version, string description)
+    {
+        var row = new InsertionDataDefinition
+        {
+            new("Version", version),
+            new("AppliedOn", RawSql.Insert(Quoter.QuoteValue(SystemMethods.CurrentUTCDateTime))),
+            new("Description", description),
+        };
+        var expression = new InsertDataExpression { SchemaName = Schema, TableName = Table };
+        expression.Rows.Add(row);
+        return expression;
+    }
+
+    /// <summary>The statement FluentMigrator's version loader runs for a reverted migration.</summary>
+    public static IMigrationExpression DeleteExpression(long version)
+    {
+        var expression = new DeleteDataExpression { SchemaName = Schema, TableName = Table };
+        expression.Rows.Add([new("Version", version)]);
+        return expression;
+    }
+
+    private static readonly PostgresQuoter Quoter = new(new PostgresOptions());
+}

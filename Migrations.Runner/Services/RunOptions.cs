@@ -1,0 +1,23 @@
+using Migrations.Runner.Execution;
+using Migrations.Runner.Session;
+
+namespace Migrations.Runner.Services;
+
+/// <summary>How a run waits, times out and reports; all optional.</summary>
+public sealed record RunOptions
+{
+    public SessionSettings Session { get; init; } = new();
+
+    public Action<MigrationStep> OnStep { get; init; } = _ => { };
+
+    /// <summary>Hears what the run did besides migrating (e.g. dropping an INVALID index).</summary>
+    public Action<RunNote> OnNote { get; init; } = _ => { };
+
+    /// <summary>Receives every statement sent, with --verbose.</summary>
+    public TextWriter? Verbose { get; init; }
+}
+
+/// <summary>Something a run did besides migrating, for the operator.</summary>
+public abstract record RunNote;
+
+public sealed record InvalidIndexDropped(string Index) : RunNote;

@@ -1,0 +1,65 @@
+using Migrations.Runner.Catalog;
+using Migrations.Runner.Execution;
+using Migrations.Runner.History;
+using Migrations.Runner.Planning;
+using Migrations.Runner.Session;
+
+namespace Migrations.Runner.Services;
+
+public enum MigrationState
+{
+    Applied,
+    Pending,
+}
+
+public sealed record MigrationStatusRow(
+    long Version, string Name, string Description, bool Transactional, MigrationState State, DateTime? AppliedOnUtc);
+
+/// <summary>What <c>status</c> reports: every known migration, plus applied versions the assembly does not know.</summary>
+public sealed record StatusReport(
+    long? Current,
+    long Latest,
+    IReadOnlyList<MigrationStatusRow> Migrations,
+    IReadOnlyList<AppliedMigration> UnknownApplied,
+    IReadOnlyList<ChecksumMismatch> ChangedSinceApplied,
+    bool VersionTableExists)
+{
+    public int PendingCount => Migrations.Count(m => m.State == MigrationState.Pending);
+
+    public int AppliedCount => Migrations.Count(m => m.State == MigrationState.Applied);
+}
+
+/// <summary>Applied and pending migrations, read without the lock. Read-only: does not create VersionInfo.</summary>
+public sealed class StatusService(MigrationSet migrations, string connectionString)
+{
+    public async Task<StatusReport> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        var (facts, checksums) = await RunState.WhileConnectingAsync(
+            async () =>
+            {
+                await using var connection = await Database.OpenForCatalogAsync(connectionString, cancellationToken);
+                return await RunState.ReadAsync(connection, withInvalidIndexes: false, cancellationToken);
+            },
+            () => MigrationChecksums.ComputeAll(migrations));
+        return Build(migrations.Catalog.Entries, facts.Applied, UpPlanner.Changed(migrations.Catalog, checksums, facts), facts.TableExists);
+    }
+
+    internal static StatusReport Build(
+        IReadOnlyList<MigrationEntry> catalog, IReadOnlyList<AppliedMigration> applied, IReadOnlyList<ChecksumMismatch> changed, bool tableExists)
+    {
+        var appliedByVersion = applied.ToDictionary(a => a.Version);
+        var rows = catalog
+            .Select(m => appliedByVersion.TryGetValue(m.Version, out var a)
+                ? new MigrationStatusRow(m.Version, m.Name, m.Description, m.Transactional, MigrationState.Applied, a.AppliedOnUtc)
+                : new MigrationStatusRow(m.Version, m.Name, m.Description, m.Transactional, MigrationState.Pending, null))
+            .ToList();
+        var known = catalog.Select(m => m.Version).ToHashSet();
+        return new StatusReport(
+            applied.Count == 0 ? null : applied.Max(a => a.Version),
+            catalog.Count == 0 ? 0 : catalog.Max(m => m.Version),
+            rows,
+            [.. applied.Where(a => !known.Contains(a.Version))],
+            changed,
+            tableExists);
+    }
+}

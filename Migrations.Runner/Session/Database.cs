@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Migrations.Runner.Errors;
+using Npgsql;
+
+namespace Migrations.Runner.Session;
+
+/// <summary>Opening connections, with a typed error that names host, port, database and user (never the password).</summary>
+public static class Database
+{
+    private static readonly ConcurrentDictionary<string, NpgsqlDataSource> CatalogSources = new(StringComparer.Ordinal);
+
+    /// <exception cref="RunnerErrorException">The server cannot be reached or refuses the login; the message names host, port, database and user, never the password.</exception>
+    public static Task<NpgsqlConnection> OpenAsync(string connectionString, bool pooling = true, CancellationToken cancellationToken = default)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!pooling)
+        {
+            builder.Pooling = false;
+        }
+
+        return OpenAsync(builder, new NpgsqlConnection(builder.ConnectionString), cancellationToken);
+    }
+
+    /// <summary>
+    /// A connection for the runner's own reads of the catalog and its bookkeeping tables, which use only built-in types
+    /// and arrays of them: Npgsql's slim data source without loading the database's types, which a short run otherwise
+    /// spends more on than on its queries. Never for running migrations, whose C# may read any type.
+    /// </summary>
+    /// <inheritdoc cref="OpenAsync(string, bool, CancellationToken)"/>
+    public static Task<NpgsqlConnection> OpenForCatalogAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
+        var source = CatalogSources.GetOrAdd(builder.ConnectionString, cs => new NpgsqlSlimDataSourceBuilder(cs).EnableArrays().ConfigureTypeLoading(t => t.EnableTypeLoading(false)).Build());
+        return OpenAsync(builder, source.CreateConnection(), cancellationToken);
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder builder, NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
+        {
+            await connection.DisposeAsync();
+            throw ConnectionFailed(builder, e);
+        }
+    }
+
+    internal static RunnerErrorException ConnectionFailed(NpgsqlConnectionStringBuilder builder, Exception e)
+    {
+        var error = e is PostgresException pg
+            ? new ConnectionFailed(builder.Host ?? "", builder.Port, builder.Database ?? builder.Username ?? "", builder.Username ?? "", pg.SqlState, pg.MessageText)
+            : new ConnectionFailed(builder.Host ?? "", builder.Port, builder.Database ?? builder.Username ?? "", builder.Username ?? "", null, Innermost(e).Message);
+        return new RunnerErrorException(error, e);
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
+    }
+}
