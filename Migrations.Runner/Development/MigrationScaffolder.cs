@@ -96,23 +96,11 @@ public static partial class MigrationScaffolder
     }
 
     /// <summary>
-    /// Words of the title, accents dropped ("Ajouter élément" gives AjouterElement), each capitalised: letters and
-    /// digits of any script stay, since C# identifiers and file names take them.
+    /// Words of the title, each capitalised ("Ajouter élément" gives AjouterÉlément): letters and digits of any script
+    /// stay as written, since C# identifiers and file names take them; everything else separates words.
     /// </summary>
-    internal static string PascalCase(string title)
-    {
-        var plain = new StringBuilder();
-        foreach (var c in title.Normalize(NormalizationForm.FormD))
-        {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
-            {
-                plain.Append(c);
-            }
-        }
-
-        var words = Words().Matches(plain.ToString().Normalize(NormalizationForm.FormC)).Select(m => m.Value);
-        return string.Concat(words.Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
-    }
+    internal static string PascalCase(string title) =>
+        string.Concat(Words().Matches(title).Select(m => char.ToUpperInvariant(m.Value[0]) + m.Value[1..]));
 
     // An unwritten script fails the run that reaches it, as it would under psql, instead of applying as empty.
     private static string SqlStub(string className, string suffix, string title, string guidance) =>

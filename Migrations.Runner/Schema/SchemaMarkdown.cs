@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Migrations.Runner.Schema;
 
@@ -15,11 +14,11 @@ public static class SchemaMarkdown
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentException.ThrowIfNullOrWhiteSpace(title);
-        var w = new Writer();
+        var w = new MarkdownWriter();
         w.Line($"# {title}");
         w.Line();
         w.Line("Generated from the database catalog by the migration runner; regenerate it instead of editing it.");
-        WriteDiagram(w, snapshot);
+        SchemaDiagram.Write(w, snapshot);
         WriteExtensions(w, snapshot);
         foreach (var schema in snapshot.Schemas)
         {
@@ -29,89 +28,7 @@ public static class SchemaMarkdown
         return w.ToString();
     }
 
-    private static void WriteDiagram(Writer w, SchemaSnapshot s)
-    {
-        // Partitions repeat their parent's columns and foreign keys; the parent stands for all of them.
-        var tables = s.Tables.Where(t => t.Kind != TableKind.Partition).ToList();
-        if (tables.Count == 0)
-        {
-            return;
-        }
-
-        var entityNames = EntityNames(tables);
-        w.Line();
-        w.Line("## Entity relationship diagram");
-        w.Line();
-        w.Line("```mermaid");
-        w.Line("erDiagram");
-        foreach (var table in tables)
-        {
-            w.Line($"    {entityNames[table.QualifiedName]} {{");
-            foreach (var column in table.Columns)
-            {
-                var keys = KeyMarkers(table, column.Name);
-                w.Line($"        {MermaidWord(column.Type)} {MermaidWord(column.Name)}{(keys.Length == 0 ? "" : " " + keys)}");
-            }
-
-            w.Line("    }");
-        }
-
-        foreach (var table in tables)
-        {
-            foreach (var fk in table.Constraints.Where(c => c.Kind == ConstraintKind.ForeignKey))
-            {
-                if (fk.ReferencedTable is null || !entityNames.TryGetValue(fk.ReferencedTable, out var parent))
-                {
-                    continue;
-                }
-
-                var optional = fk.Columns.Any(name => table.Columns.FirstOrDefault(c => c.Name == name) is { NotNull: false });
-                w.Line($"    {parent} {(optional ? "|o" : "||")}--o{{ {entityNames[table.QualifiedName]} : \"{fk.Name.Replace("\"", "'", StringComparison.Ordinal)}\"");
-            }
-        }
-
-        w.Line("```");
-    }
-
-    // Mermaid entity names cannot hold dots; the bare table name reads best and is used unless two schemas share it.
-    private static Dictionary<string, string> EntityNames(List<TableInfo> tables)
-    {
-        var shared = tables.GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
-        return tables.ToDictionary(t => t.QualifiedName, t => MermaidWord(shared.Contains(t.Name) ? $"{t.Schema}_{t.Name}" : t.Name), StringComparer.Ordinal);
-    }
-
-    private static string KeyMarkers(TableInfo table, string column)
-    {
-        var markers = new List<string>();
-        foreach (var (kind, marker) in new[] { (ConstraintKind.PrimaryKey, "PK"), (ConstraintKind.ForeignKey, "FK"), (ConstraintKind.Unique, "UK") })
-        {
-            if (table.Constraints.Any(c => c.Kind == kind && c.Columns.Contains(column)))
-            {
-                markers.Add(marker);
-            }
-        }
-
-        return string.Join(", ", markers);
-    }
-
-    // Mermaid attribute types and names are single words of letters, digits, '_', '-', '(', ')', '[' and ']'.
-    private static string MermaidWord(string text)
-    {
-        var word = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            word.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '(' or ')' or '[' or ']' ? c : '_');
-        }
-
-        if (word.Length == 0 || char.IsAsciiDigit(word[0]) || word[0] is '-' or '(' or ')' or '[' or ']')
-        {
-            word.Insert(0, '_');
-        }
-
-        return word.ToString();
-    }
-
-    private static void WriteExtensions(Writer w, SchemaSnapshot s)
+    private static void WriteExtensions(MarkdownWriter w, SchemaSnapshot s)
     {
         if (s.Extensions.Count == 0)
         {
@@ -125,7 +42,7 @@ public static class SchemaMarkdown
             s.Extensions.Select(e => new[] { Code(e.Name), Code(e.Schema), e.Version, Text(e.Comment) }));
     }
 
-    private static void WriteSchema(Writer w, SchemaSnapshot s, SchemaInfo schema)
+    private static void WriteSchema(MarkdownWriter w, SchemaSnapshot s, SchemaInfo schema)
     {
         bool InSchema(string name) => name == schema.Name;
         w.Line();
@@ -204,7 +121,7 @@ public static class SchemaMarkdown
         }
     }
 
-    private static void WriteTable(Writer w, SchemaSnapshot s, TableInfo table)
+    private static void WriteTable(MarkdownWriter w, SchemaSnapshot s, TableInfo table)
     {
         w.Line();
         w.Line($"### Table {Code(table.QualifiedName)}");
@@ -284,7 +201,7 @@ public static class SchemaMarkdown
         }
     }
 
-    private static void WriteView(Writer w, SchemaSnapshot s, ViewInfo view)
+    private static void WriteView(MarkdownWriter w, SchemaSnapshot s, ViewInfo view)
     {
         w.Line();
         w.Line($"### {(view.Materialized ? "Materialized view" : "View")} {Code(view.QualifiedName)}");
@@ -298,7 +215,7 @@ public static class SchemaMarkdown
         WriteIndexesAndTriggers(w, s, view.Schema, view.Name);
     }
 
-    private static void WriteColumns(Writer w, IEnumerable<ColumnInfo> columns)
+    private static void WriteColumns(MarkdownWriter w, IEnumerable<ColumnInfo> columns)
     {
         w.Line();
         w.Table(["Column", "Type", "Default", "Nullable", "Comment"], columns.Select(c => new[]
@@ -312,7 +229,7 @@ public static class SchemaMarkdown
         : column.Generated is not null ? $"generated: {Code(column.Generated)}"
         : Code(column.Default);
 
-    private static void WriteConstraints(Writer w, string heading, IEnumerable<ConstraintInfo> constraints)
+    private static void WriteConstraints(MarkdownWriter w, string heading, IEnumerable<ConstraintInfo> constraints)
     {
         var list = constraints.ToList();
         if (list.Count == 0)
@@ -326,7 +243,7 @@ public static class SchemaMarkdown
         w.Table(["Name", "Definition", "Comment"], list.Select(c => new[] { Code(c.Name), Code(c.Definition), Text(c.Comment) }));
     }
 
-    private static void WriteIndexesAndTriggers(Writer w, SchemaSnapshot s, string schema, string relation)
+    private static void WriteIndexesAndTriggers(MarkdownWriter w, SchemaSnapshot s, string schema, string relation)
     {
         var indexes = s.Indexes.Where(i => i.Schema == schema && i.Table == relation).ToList();
         if (indexes.Count > 0)
@@ -370,34 +287,5 @@ public static class SchemaMarkdown
         var fence = text.Contains('`', StringComparison.Ordinal) ? "``" : "`";
         var padding = text.StartsWith('`') || text.EndsWith('`') ? " " : "";
         return fence + padding + text.ReplaceLineEndings(" ") + padding + fence;
-    }
-
-    private sealed class Writer
-    {
-        private readonly StringBuilder _text = new();
-
-        public void Line(string line = "") => _text.Append(line).Append('\n');
-
-        public void Paragraph(string? text)
-        {
-            if (text is not null)
-            {
-                Line();
-                Line(text.ReplaceLineEndings("\n"));
-            }
-        }
-
-        public void Table(string[] headers, IEnumerable<string[]> rows)
-        {
-            Line("| " + string.Join(" | ", headers) + " |");
-            Line("|" + string.Concat(headers.Select(_ => " --- |")));
-            foreach (var row in rows)
-            {
-                // GFM splits cells at every unescaped '|', even inside code spans.
-                Line("| " + string.Join(" | ", row.Select(cell => cell.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
-            }
-        }
-
-        public override string ToString() => _text.ToString();
     }
 }
