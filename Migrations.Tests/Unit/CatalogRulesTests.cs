@@ -22,13 +22,11 @@ public sealed class CatalogRulesTests
     }
 
     [Fact]
-    public void The_scanner_leaves_out_tagged_and_internal_migrations_as_FluentMigrator_does()
+    public void The_scanner_leaves_out_tagged_migrations_as_FluentMigrator_does_when_no_tags_are_asked_for()
     {
-        var scan = MigrationCatalog.Scan([typeof(global::Migrations.Tests.Samples.S1001_SampleOne).Assembly]);
+        var catalog = MigrationCatalog.ForTypes([typeof(PipelineSamples.T1), typeof(PipelineSamples.Tagged12)]);
 
-        Assert.NotEmpty(scan.Migrations);
-        Assert.All(scan.Migrations, m => Assert.True(m.Type.IsPublic || m.Type.IsNestedPublic));
-        Assert.DoesNotContain(scan.Migrations, m => m.Type.IsDefined(typeof(FluentMigrator.TagsAttribute), inherit: true));
+        Assert.Equal([1L], catalog.Versions);
     }
 
     [Fact]

@@ -134,6 +134,10 @@ internal static class PipelineSamples
     [Migration(10)] internal sealed class T10 : Plainly;
     [Migration(11)] internal sealed class T11 : Plainly;
 
+    [Tags("Production")]
+    [Migration(12)]
+    internal sealed class Tagged12 : Plainly;
+
     [Migration(3)]
     internal sealed class Q3 : Migration
     {
