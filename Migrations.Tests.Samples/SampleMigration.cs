@@ -20,7 +20,8 @@ public abstract class SampleMigration : VersionedMigration
             DO $$
             BEGIN
                 IF current_setting('samples.fail_at', true) = '{v}' THEN
-                    RAISE EXCEPTION 'sample migration {v} fails on purpose' USING ERRCODE = 'P0001', HINT = 'ALTER DATABASE ... RESET samples.fail_at';
+                    RAISE EXCEPTION 'sample migration {v} fails on purpose' USING ERRCODE = 'P0001',
+                        HINT = 'ALTER DATABASE ... RESET samples.fail_at';
                 END IF;
             END $$;
             """);
@@ -44,7 +45,10 @@ public sealed class S1004_SampleFour : SampleMigration;
 [Migration(1005, "Sample five")]
 public sealed class S1005_SampleFive : SampleMigration;
 
-/// <summary>Always fails, at a known line of its SQL file: for error-location tests (reach it with a plain up; stop before it with --to 1005).</summary>
+/// <summary>
+/// Always fails, at a known line of its SQL file: for error-location tests (reach it with a plain up; stop before it with
+/// --to 1005).
+/// </summary>
 [Migration(1100, "Broken script")]
 public sealed class S1100_BrokenScript : Migration
 {

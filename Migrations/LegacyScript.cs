@@ -16,7 +16,8 @@ public static class LegacyScript
         ArgumentException.ThrowIfNullOrEmpty(relativePath);
         var name = Prefix + relativePath.Replace('/', '.');
         using var stream = typeof(LegacyScript).Assembly.GetManifestResourceStream(name)
-            ?? throw new FileNotFoundException($"legacy-sql/{relativePath} is not embedded in {typeof(LegacyScript).Assembly.GetName().Name}.", relativePath);
+            ?? throw new FileNotFoundException(
+                $"legacy-sql/{relativePath} is not embedded in {typeof(LegacyScript).Assembly.GetName().Name}.", relativePath);
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

@@ -2,7 +2,10 @@ using FluentMigrator;
 
 namespace Migrations;
 
-/// <summary>Adds the email_verification_tokens and password_reset_tokens tables (legacy-sql/008_email_verification_and_password_reset_tokens.sql).</summary>
+/// <summary>
+/// Adds the email_verification_tokens and password_reset_tokens tables
+/// (legacy-sql/008_email_verification_and_password_reset_tokens.sql).
+/// </summary>
 [Migration(8, "Add e-mail verification and password reset tokens")]
 public sealed class M0008_EmailVerificationAndPasswordResetTokens : Migration
 {

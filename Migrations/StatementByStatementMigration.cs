@@ -9,7 +9,9 @@ namespace Migrations;
 /// </summary>
 public abstract class StatementByStatementMigration : Migration
 {
-    /// <summary>Runs a legacy file one statement per command, split by the SQL lexer (see <see cref="LegacyScript.SplitStatements"/>).</summary>
+    /// <summary>
+    /// Runs a legacy file one statement per command, split by the SQL lexer (see <see cref="LegacyScript.SplitStatements"/>).
+    /// </summary>
     protected void ExecuteEachStatement(string relativePath)
     {
         foreach (var statement in LegacyScript.SplitStatements(LegacyScript.Read(relativePath)))

@@ -27,14 +27,16 @@ var server = records.Select(r => r.TryGetProperty("serverVersion", out var v) ? 
 md.AppendLine(server is null ? header : $"{header} PostgreSQL {server}.");
 md.AppendLine();
 var failed = tests.Count(t => t.Outcome != "Passed");
-md.AppendLine(CultureInfo.InvariantCulture, $"**{tests.Count(t => t.Outcome == "Passed")} tests passed, {failed} failed** ({tests.Count} in the category).");
+md.AppendLine(CultureInfo.InvariantCulture,
+    $"**{tests.Count(t => t.Outcome == "Passed")} tests passed, {failed} failed** ({tests.Count} in the category).");
 md.AppendLine();
 md.AppendLine("| test class | passed | failed | time |");
 md.AppendLine("|------------|--------|--------|------|");
 foreach (var group in tests.GroupBy(t => t.Name.Split('.')[0]).OrderBy(g => g.Key, StringComparer.Ordinal))
 {
     md.AppendLine(CultureInfo.InvariantCulture,
-        $"| {group.Key} | {group.Count(t => t.Outcome == "Passed")} | {group.Count(t => t.Outcome != "Passed")} | {group.Sum(t => t.Duration.TotalSeconds):0.0} s |");
+        $"| {group.Key} | {group.Count(t => t.Outcome == "Passed")} | {group.Count(t => t.Outcome != "Passed")} | "
+        + $"{group.Sum(t => t.Duration.TotalSeconds):0.0} s |");
 }
 
 foreach (var test in tests.Where(t => t.Outcome != "Passed").OrderBy(t => t.Name, StringComparer.Ordinal))
@@ -48,7 +50,11 @@ md.AppendLine("### Figures");
 md.AppendLine();
 md.AppendLine("| scenario | figures |");
 md.AppendLine("|----------|---------|");
-string[] order = ["concurrent-up", "up-vs-rollback", "up-vs-baseline", "fail-at", "kill-9", "invalid-index", "lock-timeout", "statement-timeout", "connection-lost", "least-privilege"];
+string[] order =
+[
+    "concurrent-up", "up-vs-rollback", "up-vs-baseline", "fail-at", "kill-9", "invalid-index", "lock-timeout", "statement-timeout",
+    "connection-lost", "least-privilege",
+];
 foreach (var record in records.Where(r => Scenario(r) != "bad-input")
     .OrderBy(r => Array.IndexOf(order, Scenario(r)) is var i && i < 0 ? order.Length : i)
     .ThenBy(r => r.TryGetProperty("failingVersion", out var v) ? v.GetInt64() : 0))
@@ -70,7 +76,9 @@ md.AppendLine("|---|------|-----------------|--------|------------------------|"
 foreach (var row in records.Where(r => Scenario(r) == "bad-input").OrderBy(r => r.GetProperty("number").GetInt32()))
 {
     md.AppendLine(CultureInfo.InvariantCulture,
-        $"| {row.GetProperty("number").GetInt32()} | {Cell(row.GetProperty("case").GetString() ?? "")} | {row.GetProperty("exitCode").GetInt32()} ({row.GetProperty("expectedExitCode").GetInt32()}) | {(row.GetProperty("passed").GetBoolean() ? "yes" : "**no**")} | `{Code(row.GetProperty("stderr").GetString() ?? "")}` |");
+        $"| {row.GetProperty("number").GetInt32()} | {Cell(row.GetProperty("case").GetString() ?? "")} | "
+        + $"{row.GetProperty("exitCode").GetInt32()} ({row.GetProperty("expectedExitCode").GetInt32()}) | "
+        + $"{(row.GetProperty("passed").GetBoolean() ? "yes" : "**no**")} | `{Code(row.GetProperty("stderr").GetString() ?? "")}` |");
 }
 
 md.AppendLine();

@@ -49,7 +49,8 @@ internal sealed class EmbeddedScriptIndex
         if (found.Count != 1)
         {
             throw new InvalidOperationException(found.Count == 0
-                ? $"Could not find a resource with one of the following names {scriptName} in assemblies {string.Join(", ", _assemblies.Select(a => a.FullName))}"
+                ? $"Could not find a resource with one of the following names {scriptName} "
+                  + $"in assemblies {string.Join(", ", _assemblies.Select(a => a.FullName))}"
                 : $"Could not find a unique resource named {scriptName}; candidates: {string.Join(", ", found.Select(r => r.Name))}");
         }
 

@@ -40,7 +40,9 @@ internal sealed record MigrationDefinition(
 }
 
 /// <summary>Every migration class the scan found, duplicates kept, for the checks that report them all.</summary>
-internal sealed record CatalogScan(IReadOnlyList<MigrationDefinition> Migrations, IReadOnlyList<(MigrationStage Stage, MigrationDefinition Migration)> Maintenance);
+internal sealed record CatalogScan(
+    IReadOnlyList<MigrationDefinition> Migrations,
+    IReadOnlyList<(MigrationStage Stage, MigrationDefinition Migration)> Maintenance);
 
 /// <summary>
 /// The one scanner of migration classes: every verb, <c>validate</c> included, sees the set it finds. FluentMigrator's
@@ -144,5 +146,6 @@ internal sealed class MigrationCatalog
 
     // FluentMigrator leaves tagged migrations out unless tags are asked for; the runner asks for none.
     private static bool HasTags(Type type) =>
-        type.IsDefined(typeof(TagsAttribute), inherit: true) || type.GetInterfaces().Any(i => i.IsDefined(typeof(TagsAttribute), inherit: true));
+        type.IsDefined(typeof(TagsAttribute), inherit: true)
+        || type.GetInterfaces().Any(i => i.IsDefined(typeof(TagsAttribute), inherit: true));
 }

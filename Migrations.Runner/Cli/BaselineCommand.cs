@@ -8,8 +8,13 @@ internal static class BaselineCommand
     public static Command Create(CommonOptions options, RunnerConsole console)
     {
         var version = new Option<long>("--version") { Description = "The migration version the database already matches", Required = true };
-        var force = new Option<bool>("--force") { Description = "Record the versions even when the schema differs (the differences are printed)" };
-        var command = new Command("baseline", "Adopt a database built by hand: prove its schema equals migrations 1..V, then record them as applied without running them")
+        var force = new Option<bool>("--force")
+        {
+            Description = "Record the versions even when the schema differs (the differences are printed)",
+        };
+        var command = new Command(
+            "baseline",
+            "Adopt a database built by hand: prove its schema equals migrations 1..V, then record them as applied without running them")
         {
             version, force, options.ShadowConnection, options.LockTimeout, options.Yes,
         };
@@ -18,7 +23,8 @@ internal static class BaselineCommand
             var connection = await run.ConnectionStringAsync(ct);
             run.ConfirmDestructive("baseline");
             var service = new SchemaTruthService(run.Migrations, connection, run.RunOptions());
-            var result = await service.BaselineAsync(run.Parse.GetValue(version), run.Parse.GetValue(force), run.Parse.GetValue(options.ShadowConnection), ct);
+            var result = await service.BaselineAsync(
+                run.Parse.GetValue(version), run.Parse.GetValue(force), run.Parse.GetValue(options.ShadowConnection), ct);
             foreach (var overridden in result.Overridden)
             {
                 run.Error("overridden by --force: " + overridden.Describe());
@@ -27,7 +33,8 @@ internal static class BaselineCommand
             run.Out.WriteLine(result.Overridden.Count == 0
                 ? $"Proved: the schema equals migrations 1..{result.Version}."
                 : $"Not proved: {Report.Plural(result.Overridden.Count, "difference")} overridden by --force.");
-            run.Out.WriteLine($"Recorded {Report.Plural(result.Recorded.Count, "migration")} as applied; 'up' applies {result.Version + 1} onwards.");
+            run.Out.WriteLine(
+                $"Recorded {Report.Plural(result.Recorded.Count, "migration")} as applied; 'up' applies {result.Version + 1} onwards.");
             return ExitCodes.Success;
         });
         return command;

@@ -7,19 +7,22 @@ internal sealed class CommonOptions
 {
     public Option<string?> Connection { get; } = new("--connection", "-c")
     {
-        Description = $"Npgsql connection string (Host=...;Database=...). Default: {RunnerConfiguration.ConnectionStringVariable}, then appsettings.{{Environment}}.json, then appsettings.json (ConnectionStrings:Default), then the local development database",
+        Description = $"Npgsql connection string (Host=...;Database=...). Default: {RunnerConfiguration.ConnectionStringVariable}, "
+            + "then appsettings.{Environment}.json, then appsettings.json (ConnectionStrings:Default), then the local development database",
         Recursive = true,
     };
 
     public Option<string?> Environment { get; } = new("--environment", "-e")
     {
-        Description = $"Environment name (Development, Staging, Production). Default: {RunnerConfiguration.EnvironmentVariable}, else Development",
+        Description = "Environment name (Development, Staging, Production). "
+            + $"Default: {RunnerConfiguration.EnvironmentVariable}, else Development",
         Recursive = true,
     };
 
     public Option<string[]> Assembly { get; } = new("--assembly", "-a")
     {
-        Description = "Path of a FluentMigrator migrations .dll to run instead of the built-in Migrations project (repeat to combine several)",
+        Description = "Path of a FluentMigrator migrations .dll to run instead of the built-in Migrations project "
+            + "(repeat to combine several)",
         AllowMultipleArgumentsPerToken = false,
         Recursive = true,
     };
@@ -38,7 +41,8 @@ internal sealed class CommonOptions
 
     public Option<int> DatabaseLockTimeout { get; } = new("--db-lock-timeout")
     {
-        Description = "PostgreSQL lock_timeout of migration sessions, in seconds (0: none); a migration may override it with SET LOCAL lock_timeout",
+        Description = "PostgreSQL lock_timeout of migration sessions, in seconds (0: none); "
+            + "a migration may override it with SET LOCAL lock_timeout",
         DefaultValueFactory = _ => 10,
     };
 

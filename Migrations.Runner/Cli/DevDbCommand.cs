@@ -18,17 +18,22 @@ internal static class DevDbCommand
             }
 
             var running = await cluster.IsRunningAsync(ct);
-            run.Out.WriteLine($"{(running ? "Running" : "Stopped")}: {DevDatabase.DatabaseName} on 127.0.0.1:{cluster.Port}, data in {dir}");
+            run.Out.WriteLine(
+                $"{(running ? "Running" : "Stopped")}: {DevDatabase.DatabaseName} on 127.0.0.1:{cluster.Port}, data in {dir}");
             return ExitCodes.Success;
         }));
         command.Subcommands.Add(Sub("stop", "Stop its server (data is kept; the next verb starts it again)", async (run, dir, ct) =>
         {
-            run.Out.WriteLine(await DevDatabase.StopAsync(dir, ct) ? $"Stopped the development database in {dir}." : $"No development database in {dir}.");
+            run.Out.WriteLine(await DevDatabase.StopAsync(dir, ct)
+                ? $"Stopped the development database in {dir}."
+                : $"No development database in {dir}.");
             return ExitCodes.Success;
         }));
         command.Subcommands.Add(Sub("drop", "Stop its server and delete its data", async (run, dir, ct) =>
         {
-            run.Out.WriteLine(await DevDatabase.DropAsync(dir, ct) ? $"Dropped the development database in {dir}." : $"No development database in {dir}.");
+            run.Out.WriteLine(await DevDatabase.DropAsync(dir, ct)
+                ? $"Dropped the development database in {dir}."
+                : $"No development database in {dir}.");
             return ExitCodes.Success;
         }));
         return command;
@@ -37,7 +42,10 @@ internal static class DevDbCommand
         {
             var sub = new Command(name, description);
             Invocation.Bind(sub, options, console, async (run, ct) =>
-                await action(run, (await DevDatabase.LocateAsync(run.Console.WorkingDirectory, run.Console.GetEnvironmentVariable, ct)).Directory, ct));
+                await action(
+                    run,
+                    (await DevDatabase.LocateAsync(run.Console.WorkingDirectory, run.Console.GetEnvironmentVariable, ct)).Directory,
+                    ct));
             return sub;
         }
     }

@@ -22,7 +22,8 @@ internal static class DownCommand
             var connection = await run.ConnectionStringAsync(ct);
             if (run.Parse.GetValue(preview))
             {
-                PreviewCommand.Print(run.Out, await new PreviewService(run.Migrations, connection, run.RunOptions().Verbose).DownAsync(to, ct), "down");
+                PreviewCommand.Print(
+                    run.Out, await new PreviewService(run.Migrations, connection, run.RunOptions().Verbose).DownAsync(to, ct), "down");
                 return ExitCodes.Success;
             }
 

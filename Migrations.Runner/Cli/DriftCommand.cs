@@ -8,8 +8,13 @@ internal static class DriftCommand
 {
     public static Command Create(CommonOptions options, RunnerConsole console)
     {
-        var against = new Option<string?>("--against") { Description = "Compare with a snapshot saved by 'schema --output' instead of replaying migrations" };
-        var command = new Command("drift", $"Compare the live schema with what its applied migrations say it should be; exit {ExitCodes.CheckFailed} on any difference")
+        var against = new Option<string?>("--against")
+        {
+            Description = "Compare with a snapshot saved by 'schema --output' instead of replaying migrations",
+        };
+        var command = new Command(
+            "drift",
+            $"Compare the live schema with what its applied migrations say it should be; exit {ExitCodes.CheckFailed} on any difference")
         {
             options.Json, against, options.ShadowConnection,
         };
@@ -27,7 +32,15 @@ internal static class DriftCommand
                     ComparedWith = ComparedWith(report),
                     report.Version,
                     report.HasDrift,
-                    Differences = report.Differences.Select(d => new { d.Change, d.ObjectType, d.Name, d.Expected, d.Actual, Description = d.Describe() }),
+                    Differences = report.Differences.Select(d => new
+                    {
+                        d.Change,
+                        d.ObjectType,
+                        d.Name,
+                        d.Expected,
+                        d.Actual,
+                        Description = d.Describe(),
+                    }),
                     report.UnknownApplied,
                 }, Report.Json));
             }
@@ -64,7 +77,12 @@ internal static class DriftCommand
             return;
         }
 
-        output.WriteLine($"Drift: {Report.Plural(report.Differences.Count, "difference")}{(report.UnknownApplied.Count == 0 ? "" : $", {Report.Plural(report.UnknownApplied.Count, "applied version")} unknown to the assembly ({string.Join(", ", report.UnknownApplied)})")}");
+        output.WriteLine(
+            $"Drift: {Report.Plural(report.Differences.Count, "difference")}"
+            + (report.UnknownApplied.Count == 0
+                ? ""
+                : $", {Report.Plural(report.UnknownApplied.Count, "applied version")} unknown to the assembly "
+                  + $"({string.Join(", ", report.UnknownApplied)})"));
         foreach (var difference in report.Differences)
         {
             output.WriteLine("  " + difference.Describe());

@@ -36,7 +36,8 @@ internal static class ErrorText
             $"migration {e.Migration.Version} {e.Migration.Name} cannot be built: {e.ExceptionType}: {e.Reason}",
             "fix the migration, then run up again; nothing was applied"),
         UnexpectedVersionTableShape e => new(
-            $"{e.Table} has an unexpected shape ({string.Join(", ", e.Columns)}); FluentMigrator's has Version bigint, AppliedOn, Description",
+            $"{e.Table} has an unexpected shape ({string.Join(", ", e.Columns)}); "
+            + "FluentMigrator's has Version bigint, AppliedOn, Description",
             "this table was not created by FluentMigrator: rename it, or point the runner at the right database"),
         ConnectionFailed e => Connection(e),
         LockTimedOut e => new(
@@ -47,11 +48,12 @@ internal static class ErrorText
             e.ZeroAllowed ? "pass a version listed by 'status', or 0 for none" : "pass a version listed by 'status'",
             ExitCodes.Usage),
         OutOfOrderPending e => new(
-            $"pending {Listed(e.Migrations)} older than the newest applied version {e.NewestApplied}: applying it now would run it out of order",
+            $"pending {Listed(e.Migrations)} older than the newest applied version {e.NewestApplied}: "
+            + "applying it now would run it out of order",
             "check that the branch was merged as intended; rerun with --out-of-order to apply it anyway"),
         BreakingChangeRefused e => new(
-            $"refusing to migrate: migration {e.Migration.Version} {e.Migration.Name} is marked BreakingChange, which FluentMigrator runs only "
-            + "when breaking changes are allowed",
+            $"refusing to migrate: migration {e.Migration.Version} {e.Migration.Name} is marked BreakingChange, "
+            + "which FluentMigrator runs only when breaking changes are allowed",
             "apply it by hand after review, or remove BreakingChange from its [Migration] attribute once the change is coordinated"),
         InvalidIndexesPresent e => InvalidIndexes(e.Indexes),
         ChecksumsChanged e => Changed(e),
@@ -90,14 +92,14 @@ internal static class ErrorText
         DuplicateVersionProblem p => $"version {p.Version} is used by {string.Join(" and ", p.TypeNames)}",
         VersionGap p => $"versions jump from {p.From} to {p.To}: numbers are sequential with no gaps",
         NameMismatch p => $"class {p.TypeName} carries version {p.Version}: the number in the name and the attribute must agree",
-        LegacyFileChanged p => $"{p.File} changed since it was shipped (SHA-256 {p.Actual[..12]}..., SHA256SUMS says {p.Expected[..12]}...): "
-            + "legacy files are never edited",
+        LegacyFileChanged p => $"{p.File} changed since it was shipped "
+            + $"(SHA-256 {p.Actual[..12]}..., SHA256SUMS says {p.Expected[..12]}...): legacy files are never edited",
         UnknownAppliedProblem p => $"version {p.Version} ({p.Description}) is applied in the database but not in the migrations assembly",
         OutOfOrderProblem p => $"version {p.Version} is pending but older than the newest applied version {p.NewestApplied}",
         ChecksumChangedProblem p => $"applied migration {p.Version} {p.Name} changed since it ran (SHA-256 {p.Current[..12]}..., "
             + $"recorded {p.Recorded[..12]}...)",
-        InvalidIndexProblem p => $"index {p.Index} is INVALID (an interrupted CREATE INDEX CONCURRENTLY): run DROP INDEX CONCURRENTLY {p.Index}; "
-            + "then up again",
+        InvalidIndexProblem p => $"index {p.Index} is INVALID (an interrupted CREATE INDEX CONCURRENTLY): "
+            + $"run DROP INDEX CONCURRENTLY {p.Index}; then up again",
         _ => problem.Code,
     };
 
@@ -106,7 +108,8 @@ internal static class ErrorText
             ? "another session"
             : $"pid {holder.Pid} ({(holder.ApplicationName.Length == 0 ? "no application_name" : holder.ApplicationName)}"
               + (holder.ClientAddress is null ? "" : $" from {holder.ClientAddress}")
-              + (holder.Since is { } s ? string.Create(CultureInfo.InvariantCulture, $", connected since {s:yyyy-MM-dd HH:mm:ss}Z") : "") + ")";
+              + (holder.Since is { } s ? string.Create(CultureInfo.InvariantCulture, $", connected since {s:yyyy-MM-dd HH:mm:ss}Z") : "")
+              + ")";
 
     private static ErrorMessage Assembly(AssemblyUnusable e) => e.Problem switch
     {
@@ -123,24 +126,27 @@ internal static class ErrorText
         + (e.SqlState is null ? e.Reason : $"{e.SqlState} {e.Reason}"),
         e.DatabaseMissing
             ? "create the database first (CREATE DATABASE) or fix Database= in the connection string"
-            : $"check the connection string (--connection, {RunnerConfiguration.ConnectionStringVariable} or appsettings.json) and that the server is running");
+            : $"check the connection string (--connection, {RunnerConfiguration.ConnectionStringVariable} or appsettings.json) "
+              + "and that the server is running");
 
     private static ErrorMessage InvalidIndexes(IReadOnlyList<string> invalid)
     {
         var one = invalid.Count == 1;
         return new(
-            $"refusing to migrate: {(one ? "index" : "indexes")} {string.Join(", ", invalid)} {(one ? "is" : "are")} INVALID, left by an interrupted "
-            + $"CREATE INDEX CONCURRENTLY (IF NOT EXISTS would keep {(one ? "it" : "them")} as is)",
-            $"run {string.Join(" ", invalid.Select(n => $"DROP INDEX CONCURRENTLY {n};"))} then up again; or rerun with --drop-invalid-indexes");
+            $"refusing to migrate: {(one ? "index" : "indexes")} {string.Join(", ", invalid)} {(one ? "is" : "are")} INVALID, "
+            + $"left by an interrupted CREATE INDEX CONCURRENTLY (IF NOT EXISTS would keep {(one ? "it" : "them")} as is)",
+            $"run {string.Join(" ", invalid.Select(n => $"DROP INDEX CONCURRENTLY {n};"))} then up again; "
+            + "or rerun with --drop-invalid-indexes");
     }
 
     private static ErrorMessage Changed(ChecksumsChanged e)
     {
         var one = e.Changed.Count == 1;
         return new(
-            $"refusing to migrate: the SQL of applied migration{(one ? "" : "s")} {string.Join(", ", e.Changed.Select(c => $"{c.Version} {c.Name}"))} "
-            + $"changed since {(one ? "it" : "they")} ran",
-            "restore the migration as it ran and add a new one for the change; or, if the edit changes nothing that matters, accept it with: "
+            $"refusing to migrate: the SQL of applied migration{(one ? "" : "s")} "
+            + $"{string.Join(", ", e.Changed.Select(c => $"{c.Version} {c.Name}"))} changed since {(one ? "it" : "they")} ran",
+            "restore the migration as it ran and add a new one for the change; "
+            + "or, if the edit changes nothing that matters, accept it with: "
             + $"repair --accept {string.Join(" --accept ", e.Changed.Select(c => c.Version))}");
     }
 
@@ -151,7 +157,8 @@ internal static class ErrorText
         return new(
             $"refusing to roll back: applied version{(one ? "" : "s")} {list} {(one ? "is" : "are")} not in {e.SetName}, "
             + $"so {(one ? "its" : "their")} Down cannot run",
-            "run the runner built from the code that applied it, or remove the row from VersionInfo once its schema change has been undone by hand");
+            "run the runner built from the code that applied it, "
+            + "or remove the row from VersionInfo once its schema change has been undone by hand");
     }
 
     private static string Listed(IReadOnlyList<MigrationEntry> migrations) =>

@@ -36,12 +36,16 @@ internal sealed class Invocation
     public bool Verbose => Parse.GetValue(_options.Verbose);
 
     public ConnectionSettings Settings => _settings ??= RunnerConfiguration.Resolve(
-        Parse.GetValue(_options.Connection), Parse.GetValue(_options.Environment), Console.GetEnvironmentVariable, Console.WorkingDirectory);
+        Parse.GetValue(_options.Connection),
+        Parse.GetValue(_options.Environment),
+        Console.GetEnvironmentVariable,
+        Console.WorkingDirectory);
 
     public MigrationSet Migrations => _migrations ??= MigrationSet.Load(Parse.GetValue(_options.Assembly));
 
     /// <summary>Wires <paramref name="action"/> as the verb's action inside the shared error handling.</summary>
-    public static void Bind(Command command, CommonOptions options, RunnerConsole console, Func<Invocation, CancellationToken, Task<int>> action)
+    public static void Bind(
+        Command command, CommonOptions options, RunnerConsole console, Func<Invocation, CancellationToken, Task<int>> action)
     {
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -80,7 +84,8 @@ internal sealed class Invocation
 #else
         await Task.CompletedTask;
         throw new RunnerErrorException(new CliError("no connection string configured",
-            $"pass --connection or set {RunnerConfiguration.ConnectionStringVariable} (the local development database is in Debug builds only)"));
+            $"pass --connection or set {RunnerConfiguration.ConnectionStringVariable} "
+            + "(the local development database is in Debug builds only)"));
 #endif
     }
 
@@ -89,7 +94,8 @@ internal sealed class Invocation
     {
         if (Settings.IsProduction && !Parse.GetValue(_options.Yes))
         {
-            throw new RunnerErrorException(new CliError($"refusing to {verb} in the Production environment without --yes", "rerun with --yes once you are sure"));
+            throw new RunnerErrorException(new CliError(
+                $"refusing to {verb} in the Production environment without --yes", "rerun with --yes once you are sure"));
         }
     }
 
@@ -147,7 +153,8 @@ internal sealed class Invocation
             Error($"error: {e.SqlState} {e.MessageText}");
             Error("next: " + e.SqlState switch
             {
-                "42501" => "grant the runner's role what it needs (docs/RELIABILITY.md, least privilege): it must own the schema it migrates",
+                "42501" => "grant the runner's role what it needs (docs/RELIABILITY.md, least privilege): "
+                    + "it must own the schema it migrates",
                 "25006" => "the database is read-only (a hot standby, or default_transaction_read_only): run against the primary",
                 "53300" => "the server has no free connection slots: retry when load drops",
                 _ => "check the role's privileges and the server's state; rerun with --verbose for details",

@@ -2,7 +2,9 @@ using Migrations.Runner.Errors;
 
 namespace Migrations.Runner.Cli;
 
-/// <summary>A failed migration as golang-migrate words it, and better: which, SQLSTATE and message, where, what it left, what next.</summary>
+/// <summary>
+/// A failed migration as golang-migrate words it, and better: which, SQLSTATE and message, where, what it left, what next.
+/// </summary>
 internal static class MigrationFailure
 {
     public static ErrorMessage Describe(MigrationFailed e)
@@ -20,7 +22,8 @@ internal static class MigrationFailure
             ? $"fix the migration (or the data it trips on), then run {(e.Up ? "up" : "the rollback")} again"
             : "make its statements idempotent (IF NOT EXISTS) or undo the partial change, drop any INVALID index it left "
               + "(the 'validate' verb lists them), then run again";
-        return new ErrorMessage($"{verb} {m.Version} {m.Name}{where} failed: {reason}", advice, ExitCodes.Failure, [.. Details(e), outcome]);
+        return new ErrorMessage(
+            $"{verb} {m.Version} {m.Name}{where} failed: {reason}", advice, ExitCodes.Failure, [.. Details(e), outcome]);
     }
 
     private static IEnumerable<string> Details(MigrationFailed e)

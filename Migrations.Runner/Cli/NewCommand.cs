@@ -10,8 +10,14 @@ internal static class NewCommand
     public static Command Create(CommonOptions options, RunnerConsole console)
     {
         var title = new Argument<string>("title") { Description = "What the migration does, e.g. \"Add widgets table\"" };
-        var sql = new Option<bool>("--sql") { Description = "Write the change as SQL files (Scripts/M....up.sql and .down.sql) instead of C#" };
-        var directory = new Option<string?>("--directory") { Description = "The migrations project folder (default: Migrations/ of the repository)" };
+        var sql = new Option<bool>("--sql")
+        {
+            Description = "Write the change as SQL files (Scripts/M....up.sql and .down.sql) instead of C#",
+        };
+        var directory = new Option<string?>("--directory")
+        {
+            Description = "The migrations project folder (default: Migrations/ of the repository)",
+        };
         var command = new Command("new", "Scaffold the next-numbered migration class") { title, sql, directory };
         Invocation.Bind(command, options, console, (run, _) =>
         {

@@ -30,7 +30,9 @@ internal static class PreviewCommand
 
         foreach (var step in steps)
         {
-            output.WriteLine($"-- {direction} {step.Migration.Version} {step.Migration.Name}: {step.Migration.Description}{(step.Migration.Transactional ? "" : " (no transaction)")}");
+            output.WriteLine(
+                $"-- {direction} {step.Migration.Version} {step.Migration.Name}: {step.Migration.Description}"
+                + (step.Migration.Transactional ? "" : " (no transaction)"));
             foreach (var sql in step.Sql)
             {
                 output.WriteLine(sql.TrimEnd());

@@ -13,14 +13,18 @@ internal static class RepairCommand
             Required = true,
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("repair", "Record the current checksum of applied migrations whose SQL was edited since they ran") { accept, options.LockTimeout };
+        var command = new Command("repair", "Record the current checksum of applied migrations whose SQL was edited since they ran")
+        {
+            accept, options.LockTimeout,
+        };
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
             var connection = await run.ConnectionStringAsync(ct);
             var service = new RepairService(run.Migrations, connection, run.RunOptions());
             foreach (var accepted in await service.AcceptAsync(run.Parse.GetValue(accept)!, ct))
             {
-                run.Out.WriteLine($"accepted {accepted.Version} {accepted.Name}: checksum {Short(accepted.Recorded)} -> {Short(accepted.Current)}");
+                run.Out.WriteLine(
+                    $"accepted {accepted.Version} {accepted.Name}: checksum {Short(accepted.Recorded)} -> {Short(accepted.Current)}");
             }
 
             return ExitCodes.Success;

@@ -7,7 +7,11 @@ internal static class RollbackCommand
 {
     public static Command Create(CommonOptions options, RunnerConsole console)
     {
-        var steps = new Option<int>("--steps", "-n") { Description = "How many of the newest applied migrations to revert", DefaultValueFactory = _ => 1 };
+        var steps = new Option<int>("--steps", "-n")
+        {
+            Description = "How many of the newest applied migrations to revert",
+            DefaultValueFactory = _ => 1,
+        };
         steps.Validators.Add(r =>
         {
             if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var count) && count < 1)
@@ -35,5 +39,6 @@ internal static class RollbackCommand
     public static void PrintSummary(TextWriter output, RunResult result) =>
         output.WriteLine(result.Steps.Count == 0
             ? $"Nothing to revert; current version {Report.Version(result.CurrentVersion)}."
-            : $"Reverted {Report.Plural(result.Steps.Count, "migration")} in {Report.Seconds(result.Elapsed)}; current version {Report.Version(result.CurrentVersion)}.");
+            : $"Reverted {Report.Plural(result.Steps.Count, "migration")} in {Report.Seconds(result.Elapsed)}; "
+              + $"current version {Report.Version(result.CurrentVersion)}.");
 }

@@ -8,7 +8,8 @@ public static class RunnerCli
     public static RootCommand Build(RunnerConsole console)
     {
         var options = new CommonOptions();
-        var root = new RootCommand("Migrations.Runner: applies, reverts and checks the FluentMigrator migrations of this repository on PostgreSQL");
+        var root = new RootCommand(
+            "Migrations.Runner: applies, reverts and checks the FluentMigrator migrations of this repository on PostgreSQL");
         options.AddGlobalsTo(root);
         root.Subcommands.Add(UpCommand.Create(options, console));
         root.Subcommands.Add(DownCommand.Create(options, console));

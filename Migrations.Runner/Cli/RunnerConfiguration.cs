@@ -28,7 +28,8 @@ public static class RunnerConfiguration
 
     private const string KeyValueForm = "use the key=value form, e.g. Host=localhost;Port=5432;Database=app;Username=app";
 
-    public static ConnectionSettings Resolve(string? connectionOption, string? environmentOption, Func<string, string?> getEnvironmentVariable, string workingDirectory)
+    public static ConnectionSettings Resolve(
+        string? connectionOption, string? environmentOption, Func<string, string?> getEnvironmentVariable, string workingDirectory)
     {
         ArgumentNullException.ThrowIfNull(getEnvironmentVariable);
         var environment = FirstNonEmpty(environmentOption, getEnvironmentVariable(EnvironmentVariable)) ?? DefaultEnvironment;
@@ -60,7 +61,8 @@ public static class RunnerConfiguration
                 }
                 catch (InvalidDataException e)
                 {
-                    throw new RunnerErrorException(new CliError($"{path} is not valid JSON: {e.InnerException?.Message ?? e.Message}", "fix the file or pass --connection"));
+                    throw new RunnerErrorException(new CliError(
+                        $"{path} is not valid JSON: {e.InnerException?.Message ?? e.Message}", "fix the file or pass --connection"));
                 }
 
                 if (FirstNonEmpty(configuration.GetConnectionString("Default")) is { } fromFile)

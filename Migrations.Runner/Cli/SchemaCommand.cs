@@ -11,9 +11,20 @@ internal static class SchemaCommand
 
     public static Command Create(CommonOptions options, RunnerConsole console)
     {
-        var output = new Option<string?>("--output", "-o") { Description = "Write the snapshot as JSON to this file (for 'drift --against')" };
-        var markdown = new Option<string?>("--markdown") { Description = "Write the human document (tables, keys, indexes, views, functions, Mermaid diagram) to this file" };
-        var command = new Command("schema", "Save the live schema as a JSON snapshot or a Markdown document (JSON to stdout without options)") { output, markdown };
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "Write the snapshot as JSON to this file (for 'drift --against')",
+        };
+        var markdown = new Option<string?>("--markdown")
+        {
+            Description = "Write the human document (tables, keys, indexes, views, functions, Mermaid diagram) to this file",
+        };
+        var command = new Command(
+            "schema",
+            "Save the live schema as a JSON snapshot or a Markdown document (JSON to stdout without options)")
+        {
+            output, markdown,
+        };
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
             var connection = await run.ConnectionStringAsync(ct);

@@ -8,8 +8,14 @@ internal static class StatusCommand
 {
     public static Command Create(CommonOptions options, RunnerConsole console)
     {
-        var check = new Option<bool>("--check") { Description = $"Exit {ExitCodes.CheckFailed} when migrations are pending (for CI and deploy scripts)" };
-        var command = new Command("status", "List every migration as applied or pending, and applied versions the assembly does not know") { options.Json, check };
+        var check = new Option<bool>("--check")
+        {
+            Description = $"Exit {ExitCodes.CheckFailed} when migrations are pending (for CI and deploy scripts)",
+        };
+        var command = new Command("status", "List every migration as applied or pending, and applied versions the assembly does not know")
+        {
+            options.Json, check,
+        };
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
             var connection = await run.ConnectionStringAsync(ct);
@@ -33,9 +39,13 @@ internal static class StatusCommand
         var current = report.Migrations.LastOrDefault(m => m.Version == report.Current);
         var latest = report.Migrations.Count == 0 ? null : report.Migrations[^1];
         output.WriteLine($"Status:   {(report.PendingCount == 0 ? "UP TO DATE" : "PENDING")}");
-        output.WriteLine($"Current:  {Report.Version(report.Current)}{(current is null ? "" : $"  {current.Name} (applied {Report.Utc(current.AppliedOnUtc)})")}");
+        output.WriteLine(
+            $"Current:  {Report.Version(report.Current)}"
+            + (current is null ? "" : $"  {current.Name} (applied {Report.Utc(current.AppliedOnUtc)})"));
         output.WriteLine($"Latest:   {report.Latest}{(latest is null ? "" : $"  {latest.Name}")}");
-        output.WriteLine($"Applied:  {report.AppliedCount}   Pending: {report.PendingCount}{(report.VersionTableExists ? "" : "   (VersionInfo not created yet)")}");
+        output.WriteLine(
+            $"Applied:  {report.AppliedCount}   Pending: {report.PendingCount}"
+            + (report.VersionTableExists ? "" : "   (VersionInfo not created yet)"));
         output.WriteLine();
         foreach (var m in report.Migrations)
         {
@@ -45,12 +55,16 @@ internal static class StatusCommand
 
         foreach (var changed in report.ChangedSinceApplied)
         {
-            output.WriteLine($"  CHANGED  {changed.Version,5}  {changed.Name,-44} the SQL differs from what ran (accept with: repair --accept {changed.Version})");
+            output.WriteLine(
+                $"  CHANGED  {changed.Version,5}  {changed.Name,-44} the SQL differs from what ran "
+                + $"(accept with: repair --accept {changed.Version})");
         }
 
         foreach (var unknown in report.UnknownApplied)
         {
-            output.WriteLine($"  UNKNOWN  {unknown.Version,5}  {"(not in the migrations assembly)",-44} {Report.Utc(unknown.AppliedOnUtc),-20} {unknown.Description}");
+            output.WriteLine(
+                $"  UNKNOWN  {unknown.Version,5}  {"(not in the migrations assembly)",-44} "
+                + $"{Report.Utc(unknown.AppliedOnUtc),-20} {unknown.Description}");
         }
     }
 }

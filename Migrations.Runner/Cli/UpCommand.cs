@@ -8,9 +8,18 @@ internal static class UpCommand
     public static Command Create(CommonOptions options, RunnerConsole console)
     {
         var target = CommonOptions.Target("Apply pending migrations up to and including this version (default: all)");
-        var outOfOrder = new Option<bool>("--out-of-order") { Description = "Also apply pending migrations older than the newest applied one" };
-        var dropInvalid = new Option<bool>("--drop-invalid-indexes") { Description = "Drop INVALID indexes left by an interrupted CREATE INDEX CONCURRENTLY before migrating, instead of refusing" };
-        var command = new Command("up", "Apply pending migrations in version order, each in its own transaction") { target, outOfOrder, dropInvalid };
+        var outOfOrder = new Option<bool>("--out-of-order")
+        {
+            Description = "Also apply pending migrations older than the newest applied one",
+        };
+        var dropInvalid = new Option<bool>("--drop-invalid-indexes")
+        {
+            Description = "Drop INVALID indexes left by an interrupted CREATE INDEX CONCURRENTLY before migrating, instead of refusing",
+        };
+        var command = new Command("up", "Apply pending migrations in version order, each in its own transaction")
+        {
+            target, outOfOrder, dropInvalid,
+        };
         foreach (var option in options.Migrating)
         {
             command.Options.Add(option);
@@ -20,10 +29,12 @@ internal static class UpCommand
         {
             var connection = await run.ConnectionStringAsync(ct);
             var service = new MigrationService(run.Migrations, connection, run.RunOptions());
-            var result = await service.UpAsync(run.Parse.GetValue(target), run.Parse.GetValue(outOfOrder), run.Parse.GetValue(dropInvalid), ct);
+            var result = await service.UpAsync(
+                run.Parse.GetValue(target), run.Parse.GetValue(outOfOrder), run.Parse.GetValue(dropInvalid), ct);
             run.Out.WriteLine(result.Steps.Count == 0
                 ? $"Nothing to apply; current version {Report.Version(result.CurrentVersion)}."
-                : $"Applied {Report.Plural(result.Steps.Count, "migration")} in {Report.Seconds(result.Elapsed)}; current version {Report.Version(result.CurrentVersion)}.");
+                : $"Applied {Report.Plural(result.Steps.Count, "migration")} in {Report.Seconds(result.Elapsed)}; "
+                  + $"current version {Report.Version(result.CurrentVersion)}.");
             return ExitCodes.Success;
         });
         return command;

@@ -8,7 +8,12 @@ internal static class ValidateCommand
 {
     public static Command Create(CommonOptions options, RunnerConsole console)
     {
-        var command = new Command("validate", "Check the migrations and the database's history; report every problem, then exit 3 if there are any") { options.Json };
+        var command = new Command(
+            "validate",
+            "Check the migrations and the database's history; report every problem, then exit 3 if there are any")
+        {
+            options.Json,
+        };
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
             var connection = await run.ConnectionStringAsync(ct);

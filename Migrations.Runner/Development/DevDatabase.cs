@@ -48,7 +48,8 @@ public static class DevDatabase
         var root = RepositoryRoot(workingDirectory) ?? RepositoryRoot(AppContext.BaseDirectory)
             ?? throw new RunnerErrorException(new NoDevDatabaseLocation(workingDirectory));
         var inRepository = Path.Combine(root, FolderName);
-        if (LocalPostgresCluster.Find(inRepository) is not null || await LocalPostgresCluster.ServiceUserCanReachAsync(root, cancellationToken))
+        if (LocalPostgresCluster.Find(inRepository) is not null
+            || await LocalPostgresCluster.ServiceUserCanReachAsync(root, cancellationToken))
         {
             return new DevDatabaseLocation(inRepository);
         }

@@ -28,12 +28,14 @@ public sealed class LocalPostgresCluster
     public int Port { get; }
 
     /// <summary>Superuser connection to the <c>postgres</c> maintenance database (trust authentication on loopback).</summary>
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database=postgres";
+    public string ConnectionString =>
+        $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database=postgres";
 
     /// <summary>The folder holding initdb and pg_ctl, or null when no PostgreSQL server is installed.</summary>
     public static string? FindBinDirectory()
     {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             if (File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")))
             {
@@ -60,8 +62,11 @@ public sealed class LocalPostgresCluster
     /// (a previous run's development database), it is reused on the port it was given then.
     /// </summary>
     /// <remarks>Pass durable = false (fsync off) for throwaway test clusters only.</remarks>
-    /// <exception cref="RunnerErrorException">No server binaries, or initdb/pg_ctl failed (<see cref="LocalClusterFailed"/>, with their output).</exception>
-    public static async Task<LocalPostgresCluster> StartAsync(string dataDirectory, bool durable, CancellationToken cancellationToken = default)
+    /// <exception cref="RunnerErrorException">
+    /// No server binaries, or initdb/pg_ctl failed (<see cref="LocalClusterFailed"/>, with their output).
+    /// </exception>
+    public static async Task<LocalPostgresCluster> StartAsync(
+        string dataDirectory, bool durable, CancellationToken cancellationToken = default)
     {
         var bin = FindBinDirectory()
             ?? throw new RunnerErrorException(new NoServerBinaries());
@@ -77,7 +82,9 @@ public sealed class LocalPostgresCluster
                 ["-D", pgData, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-instructions"], cancellationToken);
         }
 
-        var port = File.Exists(portFile) ? int.Parse(await File.ReadAllTextAsync(portFile, cancellationToken), CultureInfo.InvariantCulture) : FreePort();
+        var port = File.Exists(portFile)
+            ? int.Parse(await File.ReadAllTextAsync(portFile, cancellationToken), CultureInfo.InvariantCulture)
+            : FreePort();
         var cluster = new LocalPostgresCluster(bin, dataDirectory, port);
         if (await IsRunningAsync(bin, pgData, cancellationToken))
         {
@@ -95,7 +102,8 @@ public sealed class LocalPostgresCluster
         var serverOptions = $"-p {port.ToString(CultureInfo.InvariantCulture)} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
             + (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
         await RunAsServiceUserAsync(Path.Combine(bin, "pg_ctl"),
-            ["start", "-w", "-t", "60", "-D", pgData, "-l", Path.Combine(dataDirectory, "server.log"), "-o", serverOptions], cancellationToken);
+            ["start", "-w", "-t", "60", "-D", pgData, "-l", Path.Combine(dataDirectory, "server.log"), "-o", serverOptions],
+            cancellationToken);
         return cluster;
     }
 
@@ -122,7 +130,8 @@ public sealed class LocalPostgresCluster
         var pgData = Path.Combine(DataDirectory, "data");
         if (await IsRunningAsync(_binDirectory, pgData, cancellationToken))
         {
-            await RunAsServiceUserAsync(Path.Combine(_binDirectory, "pg_ctl"), ["stop", "-w", "-m", "fast", "-D", pgData], cancellationToken);
+            await RunAsServiceUserAsync(
+                Path.Combine(_binDirectory, "pg_ctl"), ["stop", "-w", "-m", "fast", "-D", pgData], cancellationToken);
         }
     }
 
@@ -147,7 +156,8 @@ public sealed class LocalPostgresCluster
         var result = await ExecAsServiceUserAsync(program, arguments, cancellationToken);
         if (result.ExitCode != 0)
         {
-            throw new RunnerErrorException(new LocalClusterFailed($"{Path.GetFileName(program)} {arguments[0]}", result.ExitCode, Lines(result)));
+            throw new RunnerErrorException(
+                new LocalClusterFailed($"{Path.GetFileName(program)} {arguments[0]}", result.ExitCode, Lines(result)));
         }
     }
 
@@ -164,7 +174,8 @@ public sealed class LocalPostgresCluster
     }
 
     private static string[] Lines(ProcessResult result) =>
-        (result.StandardError + "\n" + result.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        (result.StandardError + "\n" + result.StandardOutput)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>
     /// Whether the server's own user can reach <paramref name="directory"/>: as root, a data folder below a private one

@@ -51,7 +51,8 @@ public static partial class MigrationScaffolder
             foreach (var (suffix, guidance) in new[]
             {
                 ("up", "Runs in one transaction. Write it so that a second run changes nothing (IF NOT EXISTS, CREATE OR REPLACE)."),
-                ("down", $"Undo exactly what {className}.up.sql does, in reverse order, without IF EXISTS (a wrong rollback then fails loudly)."),
+                ("down", $"Undo exactly what {className}.up.sql does, in reverse order, without IF EXISTS "
+                    + "(a wrong rollback then fails loudly)."),
             })
             {
                 var path = Path.Combine(scripts, $"{className}.{suffix}.sql");
@@ -113,7 +114,9 @@ public static partial class MigrationScaffolder
         """.ReplaceLineEndings("\n");
 
     private static string XmlText(string text) =>
-        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+        text.Replace("&", "&amp;", StringComparison.Ordinal)
+            .Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal);
 
     private static string StringLiteral(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);

@@ -8,7 +8,8 @@ internal sealed record ProcessResult(int ExitCode, string StandardOutput, string
 internal static class ProcessRunner
 {
     /// <summary>Runs a program to completion; never throws for a non-zero exit, only when it cannot be started.</summary>
-    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken = default)
+    public static async Task<ProcessResult> RunAsync(
+        string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken = default)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {

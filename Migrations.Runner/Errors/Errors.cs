@@ -73,7 +73,8 @@ public sealed record SqlFailure(string SqlState, string MessageText, string? Det
 /// <summary>Where in which embedded SQL file a failing statement sits.</summary>
 public sealed record SqlLocation(string File, int Line, int Column);
 
-public sealed record MigrationFailed(MigrationEntry Migration, bool Up, int DoneBefore, SqlFailure? Sql, SqlLocation? Location, string Reason)
+public sealed record MigrationFailed(
+    MigrationEntry Migration, bool Up, int DoneBefore, SqlFailure? Sql, SqlLocation? Location, string Reason)
     : RunnerError;
 
 public sealed record MaintenanceFailed(MigrationStage Stage, string Name, string Reason) : RunnerError;

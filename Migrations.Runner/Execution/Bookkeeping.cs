@@ -13,8 +13,13 @@ internal sealed record Bookkeeping(IMigrationExpression VersionRow, string? Chec
     /// <param name="migration">The migration recorded as applied.</param>
     /// <param name="checksums">The set's checksums.</param>
     /// <param name="recordedBy">Who records the checksum: <c>up</c>, or <c>baseline</c> for a migration recorded without running.</param>
-    public static Bookkeeping Applied(MigrationDefinition migration, IReadOnlyDictionary<long, string> checksums, string recordedBy = "up") =>
-        new(VersionHistory.InsertExpression(migration.Version, migration.Description), checksums.TryGetValue(migration.Version, out var checksum) ? ChecksumStore.RecordSql(migration.Version, checksum, recordedBy) : null);
+    public static Bookkeeping Applied(
+        MigrationDefinition migration, IReadOnlyDictionary<long, string> checksums, string recordedBy = "up") =>
+        new(
+            VersionHistory.InsertExpression(migration.Version, migration.Description),
+            checksums.TryGetValue(migration.Version, out var checksum)
+                ? ChecksumStore.RecordSql(migration.Version, checksum, recordedBy)
+                : null);
 
     public static Bookkeeping Reverted(MigrationDefinition migration) =>
         new(VersionHistory.DeleteExpression(migration.Version), ChecksumStore.DeleteSql(migration.Version));

@@ -27,11 +27,15 @@ internal sealed class ExpressionBuilder
     }
 
     /// <summary>Builds the migration's expressions (schema questions go to the processor) and runs them on it.</summary>
-    /// <exception cref="FluentMigrator.Runner.Exceptions.InvalidMigrationException">An expression is incomplete (FluentMigrator's validation).</exception>
+    /// <exception cref="FluentMigrator.Runner.Exceptions.InvalidMigrationException">
+    /// An expression is incomplete (FluentMigrator's validation).
+    /// </exception>
     public void Apply(IMigration migration, bool up, SqlProcessor processor) => Execute(Build(migration, up, processor), processor);
 
     /// <summary>The migration's expressions, with FluentMigrator's conventions applied and validated.</summary>
-    /// <exception cref="FluentMigrator.Runner.Exceptions.InvalidMigrationException">An expression is incomplete (FluentMigrator's validation).</exception>
+    /// <exception cref="FluentMigrator.Runner.Exceptions.InvalidMigrationException">
+    /// An expression is incomplete (FluentMigrator's validation).
+    /// </exception>
     public ICollection<IMigrationExpression> Build(IMigration migration, bool up, SqlProcessor processor, bool validate = true)
     {
         var context = new MigrationContext(processor, NoServices.Instance, connection: null);
@@ -93,7 +97,12 @@ internal sealed class ExpressionBuilder
         foreach (var expression in expressions)
         {
             context.Expressions.Add(expression is ExecuteEmbeddedSqlScriptExpression script
-                ? new ExecuteSqlStatementExpression { SqlStatement = _catalog.Scripts.Read(script.SqlScript), Parameters = script.Parameters, Description = "embedded script " + script.SqlScript }
+                ? new ExecuteSqlStatementExpression
+                {
+                    SqlStatement = _catalog.Scripts.Read(script.SqlScript),
+                    Parameters = script.Parameters,
+                    Description = "embedded script " + script.SqlScript,
+                }
                 : expression);
         }
     }

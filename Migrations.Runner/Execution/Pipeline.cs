@@ -53,7 +53,8 @@ internal sealed class Pipeline
         _builder = new ExpressionBuilder(catalog);
         _processor = SqlProcessor.Executing(channel, _observer.Verbose);
         _processor.BeforeQuestion = Drain;
-        _maintainEach = catalog.Maintenance.ContainsKey(MigrationStage.BeforeEach) || catalog.Maintenance.ContainsKey(MigrationStage.AfterEach);
+        _maintainEach = catalog.Maintenance.ContainsKey(MigrationStage.BeforeEach)
+            || catalog.Maintenance.ContainsKey(MigrationStage.AfterEach);
     }
 
     /// <summary>The steps that landed so far, in order.</summary>
@@ -63,10 +64,15 @@ internal sealed class Pipeline
     /// Runs each migration with its bookkeeping in one transaction; non-transactional ones in autocommit, their
     /// bookkeeping after them. Returns once everything sent has landed.
     /// </summary>
-    /// <exception cref="RunnerErrorException">A migration failed (<see cref="MigrationFailed"/>); the steps before it stay landed.</exception>
+    /// <exception cref="RunnerErrorException">
+    /// A migration failed (<see cref="MigrationFailed"/>); the steps before it stay landed.
+    /// </exception>
     /// <exception cref="OperationCanceledException">Cancelled between migrations; what was sent has landed.</exception>
     public IReadOnlyList<MigrationStep> Run(
-        IReadOnlyList<MigrationDefinition> plan, bool up, Func<MigrationDefinition, Bookkeeping> bookkeeping, CancellationToken cancellationToken)
+        IReadOnlyList<MigrationDefinition> plan,
+        bool up,
+        Func<MigrationDefinition, Bookkeeping> bookkeeping,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         _up = up;
@@ -110,7 +116,8 @@ internal sealed class Pipeline
             catch (Exception e) when (e is not (OutOfMemoryException or RunnerErrorException))
             {
                 var pg = SqlErrorLocator.FindPostgresError(e);
-                throw new RunnerErrorException(new MaintenanceFailed(stage, migration.Name, pg is null ? Flatten(e) : $"{pg.SqlState} {pg.MessageText}"), e);
+                throw new RunnerErrorException(
+                    new MaintenanceFailed(stage, migration.Name, pg is null ? Flatten(e) : $"{pg.SqlState} {pg.MessageText}"), e);
             }
         }
     }
@@ -284,7 +291,8 @@ internal sealed class Pipeline
         var pg = SqlErrorLocator.FindPostgresError(error);
         var location = pg is null ? null : SqlErrorLocator.Locate(_assemblies, pg, sentSql);
         var sql = pg is null ? null : SqlErrorLocator.Describe(pg);
-        return new RunnerErrorException(new MigrationFailed(migration, _up, _steps.Count, sql, location, pg is null ? Flatten(error) : ""), error);
+        return new RunnerErrorException(
+            new MigrationFailed(migration, _up, _steps.Count, sql, location, pg is null ? Flatten(error) : ""), error);
     }
 
     internal static string Flatten(Exception error)

@@ -34,7 +34,9 @@ internal static class SqlErrorLocator
             return null;
         }
 
-        foreach (var (assembly, resource) in assemblies.SelectMany(a => a.GetManifestResourceNames().Select(n => (a, n))).Where(x => x.n.EndsWith(".sql", StringComparison.OrdinalIgnoreCase)))
+        foreach (var (assembly, resource) in assemblies
+            .SelectMany(a => a.GetManifestResourceNames().Select(n => (a, n)))
+            .Where(x => x.n.EndsWith(".sql", StringComparison.OrdinalIgnoreCase)))
         {
             using var stream = assembly.GetManifestResourceStream(resource);
             if (stream is null)
@@ -76,7 +78,9 @@ internal static class SqlErrorLocator
         if (quoted.Length >= 3)
         {
             var token = quoted[1];
-            var matching = statements.Where(s => s.Text.AsSpan(error.Position - 1).StartsWith(token, StringComparison.OrdinalIgnoreCase)).ToList();
+            var matching = statements
+                .Where(s => s.Text.AsSpan(error.Position - 1).StartsWith(token, StringComparison.OrdinalIgnoreCase))
+                .ToList();
             if (matching.Count == 1)
             {
                 return matching[0].Text;
@@ -103,7 +107,9 @@ internal static class SqlErrorLocator
 
     // The Migrations project embeds legacy-sql/x.sql as LegacySql.x.sql: show the path a developer opens.
     private static string DisplayName(string resource) =>
-        resource.StartsWith("LegacySql.rollback.", StringComparison.Ordinal) ? "legacy-sql/rollback/" + resource["LegacySql.rollback.".Length..]
-        : resource.StartsWith("LegacySql.", StringComparison.Ordinal) ? "legacy-sql/" + resource["LegacySql.".Length..]
+        resource.StartsWith("LegacySql.rollback.", StringComparison.Ordinal)
+            ? "legacy-sql/rollback/" + resource["LegacySql.rollback.".Length..]
+        : resource.StartsWith("LegacySql.", StringComparison.Ordinal)
+            ? "legacy-sql/" + resource["LegacySql.".Length..]
         : resource;
 }

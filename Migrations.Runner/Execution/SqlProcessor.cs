@@ -25,7 +25,10 @@ internal sealed class SqlProcessor : ProcessorBase
     private readonly List<string> _pending = [];
 
     private SqlProcessor(ISqlChannel? channel, bool execute, TextWriter? verbose)
-        : base(new Postgres15_0Generator(new PostgresQuoter(new PostgresOptions())), NullLogger.Instance, new ProcessorOptions { PreviewOnly = !execute })
+        : base(
+            new Postgres15_0Generator(new PostgresQuoter(new PostgresOptions())),
+            NullLogger.Instance,
+            new ProcessorOptions { PreviewOnly = !execute })
     {
         _channel = channel;
         _execute = execute;
@@ -103,7 +106,8 @@ internal sealed class SqlProcessor : ProcessorBase
     // FluentMigrator's base escapes braces for string.Format; the statement is final here.
     public override void Execute(string sql) => Process(sql);
 
-    public override void Execute(string template, params object[] args) => Process(string.Format(CultureInfo.InvariantCulture, template, args));
+    public override void Execute(string template, params object[] args) =>
+        Process(string.Format(CultureInfo.InvariantCulture, template, args));
 
     protected override void Process(string sql)
     {
@@ -129,7 +133,9 @@ internal sealed class SqlProcessor : ProcessorBase
     public override void Process(PerformDBOperationExpression expression)
     {
         ArgumentNullException.ThrowIfNull(expression);
-        _verbose?.WriteLine("  sql: (a database operation written in C#" + (string.IsNullOrEmpty(expression.Description) ? "" : ": " + expression.Description) + ")");
+        _verbose?.WriteLine("  sql: (a database operation written in C#"
+            + (string.IsNullOrEmpty(expression.Description) ? "" : ": " + expression.Description)
+            + ")");
         if (_execute && _channel is not null)
         {
             Flush();
@@ -144,26 +150,51 @@ internal sealed class SqlProcessor : ProcessorBase
         Query("SELECT 1 FROM information_schema.tables WHERE table_schema = @p0 AND table_name = @p1", Schema(schemaName), Name(tableName));
 
     public override bool ColumnExists(string schemaName, string tableName, string columnName) =>
-        Query("SELECT 1 FROM information_schema.columns WHERE table_schema = @p0 AND table_name = @p1 AND column_name = @p2", Schema(schemaName), Name(tableName), Name(columnName));
+        Query(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = @p0 AND table_name = @p1 AND column_name = @p2",
+            Schema(schemaName),
+            Name(tableName),
+            Name(columnName));
 
     public override bool ConstraintExists(string schemaName, string tableName, string constraintName) =>
-        Query("SELECT 1 FROM information_schema.table_constraints WHERE constraint_catalog = current_catalog AND table_schema = @p0 AND table_name = @p1 AND constraint_name = @p2", Schema(schemaName), Name(tableName), Name(constraintName));
+        Query(
+            "SELECT 1 FROM information_schema.table_constraints WHERE constraint_catalog = current_catalog "
+            + "AND table_schema = @p0 AND table_name = @p1 AND constraint_name = @p2",
+            Schema(schemaName),
+            Name(tableName),
+            Name(constraintName));
 
     public override bool IndexExists(string schemaName, string tableName, string indexName) =>
-        Query("SELECT 1 FROM pg_catalog.pg_indexes WHERE schemaname = @p0 AND tablename = @p1 AND indexname = @p2", Schema(schemaName), Name(tableName), Name(indexName));
+        Query(
+            "SELECT 1 FROM pg_catalog.pg_indexes WHERE schemaname = @p0 AND tablename = @p1 AND indexname = @p2",
+            Schema(schemaName),
+            Name(tableName),
+            Name(indexName));
 
     public override bool SequenceExists(string schemaName, string sequenceName) =>
-        Query("SELECT 1 FROM information_schema.sequences WHERE sequence_catalog = current_catalog AND sequence_schema = @p0 AND sequence_name = @p1", Schema(schemaName), Name(sequenceName));
+        Query(
+            "SELECT 1 FROM information_schema.sequences WHERE sequence_catalog = current_catalog "
+            + "AND sequence_schema = @p0 AND sequence_name = @p1",
+            Schema(schemaName),
+            Name(sequenceName));
 
     public override bool DefaultValueExists(string schemaName, string tableName, string columnName, object defaultValue) =>
-        Query("SELECT 1 FROM information_schema.columns WHERE table_schema = @p0 AND table_name = @p1 AND column_name = @p2 AND column_default LIKE @p3", Schema(schemaName), Name(tableName), Name(columnName), $"%{defaultValue}%");
+        Query(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = @p0 AND table_name = @p1 AND column_name = @p2 "
+            + "AND column_default LIKE @p3",
+            Schema(schemaName),
+            Name(tableName),
+            Name(columnName),
+            $"%{defaultValue}%");
 
-    public override bool Exists(string template, params object[] args) => Query(string.Format(CultureInfo.InvariantCulture, template, args));
+    public override bool Exists(string template, params object[] args) =>
+        Query(string.Format(CultureInfo.InvariantCulture, template, args));
 
     public override DataSet ReadTableData(string schemaName, string tableName) =>
         Read("SELECT * FROM {0}", new PostgresQuoter(new PostgresOptions()).QuoteTableName(tableName, schemaName));
 
-    public override DataSet Read(string template, params object[] args) => Answering().Read(string.Format(CultureInfo.InvariantCulture, template, args));
+    public override DataSet Read(string template, params object[] args) =>
+        Answering().Read(string.Format(CultureInfo.InvariantCulture, template, args));
 
     protected override void Dispose(bool isDisposing)
     {
@@ -172,7 +203,8 @@ internal sealed class SqlProcessor : ProcessorBase
 
     private static string Schema(string? name) => string.IsNullOrEmpty(name) ? "public" : Name(name);
 
-    private static string Name(string name) => name.Length > 1 && name[0] == '"' && name[^1] == '"' ? name[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : name;
+    private static string Name(string name) =>
+        name.Length > 1 && name[0] == '"' && name[^1] == '"' ? name[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : name;
 
     private bool Query(string sql, params object[] values) => Answering().Exists(sql, values);
 

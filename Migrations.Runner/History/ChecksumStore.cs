@@ -31,17 +31,20 @@ public static class ChecksumStore
         """;
 
     /// <summary>Every stored checksum; empty when the table does not exist.</summary>
-    public static async Task<IReadOnlyDictionary<long, StoredChecksum>> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyDictionary<long, StoredChecksum>> ReadAsync(
+        NpgsqlConnection connection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var command = new NpgsqlCommand($"""SELECT "Version", "Checksum", "RecordedOn", "RecordedBy" FROM {Qualified}""", connection);
+        await using var command = new NpgsqlCommand(
+            $"""SELECT "Version", "Checksum", "RecordedOn", "RecordedBy" FROM {Qualified}""", connection);
         var result = new Dictionary<long, StoredChecksum>();
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                result[reader.GetInt64(0)] = new StoredChecksum(reader.GetInt64(0), reader.GetString(1), reader.GetDateTime(2), reader.GetString(3));
+                result[reader.GetInt64(0)] = new StoredChecksum(
+                    reader.GetInt64(0), reader.GetString(1), reader.GetDateTime(2), reader.GetString(3));
             }
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
@@ -53,7 +56,8 @@ public static class ChecksumStore
     }
 
     /// <summary>Records (or replaces) the checksum of <paramref name="version"/>, keeping the one it replaces.</summary>
-    public static async Task RecordAsync(NpgsqlConnection connection, long version, string checksum, string recordedBy, CancellationToken cancellationToken = default)
+    public static async Task RecordAsync(
+        NpgsqlConnection connection, long version, string checksum, string recordedBy, CancellationToken cancellationToken = default)
     {
         await using var command = new NpgsqlCommand(RecordSql(version, checksum, recordedBy), connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -89,7 +93,10 @@ public static class ChecksumStore
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return [.. catalog
-            .Where(m => applied.Contains(m.Version) && stored.TryGetValue(m.Version, out var s) && current.TryGetValue(m.Version, out var c) && s.Checksum != c)
+            .Where(m => applied.Contains(m.Version)
+                && stored.TryGetValue(m.Version, out var s)
+                && current.TryGetValue(m.Version, out var c)
+                && s.Checksum != c)
             .Select(m => new ChecksumMismatch(m.Version, m.Name, stored[m.Version].Checksum, current[m.Version]))];
     }
 }

@@ -25,11 +25,13 @@ public static class VersionHistory
 
     /// <summary>The applied migrations in version order; empty when the table does not exist yet.</summary>
     /// <exception cref="RunnerErrorException">The table exists with a shape FluentMigrator did not create.</exception>
-    public static async Task<IReadOnlyList<AppliedMigration>> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default) =>
+    public static async Task<IReadOnlyList<AppliedMigration>> ReadAsync(
+        NpgsqlConnection connection, CancellationToken cancellationToken = default) =>
         (await ReadHistoryAsync(connection, cancellationToken)).Applied;
 
     /// <inheritdoc cref="ReadAsync"/>
-    public static async Task<VersionHistoryState> ReadHistoryAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    public static async Task<VersionHistoryState> ReadHistoryAsync(
+        NpgsqlConnection connection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var columns = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -58,13 +60,16 @@ public static class VersionHistory
         // transaction: a runner killed between them leaves a table that lacks the later columns, which the next run adds.
         if (!columns.TryGetValue("Version", out var versionType) || versionType != "bigint")
         {
-            throw new RunnerErrorException(new UnexpectedVersionTableShape($"{Schema}.\"{Table}\"", [.. columns.Select(c => $"{c.Key} {c.Value}")]));
+            throw new RunnerErrorException(
+                new UnexpectedVersionTableShape($"{Schema}.\"{Table}\"", [.. columns.Select(c => $"{c.Key} {c.Value}")]));
         }
 
         var applied = new List<AppliedMigration>();
         await using (var command = new NpgsqlCommand(
             $"""
-            SELECT "Version", {(columns.ContainsKey("AppliedOn") ? "\"AppliedOn\"::timestamp" : "NULL::timestamp")}, {(columns.ContainsKey("Description") ? "\"Description\"::text" : "NULL::text")}
+            SELECT "Version",
+                {(columns.ContainsKey("AppliedOn") ? "\"AppliedOn\"::timestamp" : "NULL::timestamp")},
+                {(columns.ContainsKey("Description") ? "\"Description\"::text" : "NULL::text")}
             FROM {Schema}."{Table}" ORDER BY "Version"
             """, connection))
         {
@@ -97,7 +102,8 @@ public static class VersionHistory
         await using (var create = new NpgsqlCommand(
             $"""
             CREATE TABLE IF NOT EXISTS {Schema}."{Table}" ("Version" bigint NOT NULL);
-            ALTER TABLE {Schema}."{Table}" ADD COLUMN IF NOT EXISTS "AppliedOn" timestamp, ADD COLUMN IF NOT EXISTS "Description" varchar(1024);
+            ALTER TABLE {Schema}."{Table}" ADD COLUMN IF NOT EXISTS "AppliedOn" timestamp,
+                ADD COLUMN IF NOT EXISTS "Description" varchar(1024);
             CREATE UNIQUE INDEX IF NOT EXISTS "UC_Version" ON {Schema}."{Table}" ("Version" ASC);
             {ChecksumStore.CreateTableSql}
             """, connection, transaction))
@@ -114,14 +120,17 @@ public static class VersionHistory
         ArgumentNullException.ThrowIfNull(connection);
         await using var check = new NpgsqlCommand(
             $"""
-            SELECT (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('{Schema}."{Table}"') AND attname IN ('Version', 'AppliedOn', 'Description') AND NOT attisdropped) = 3
+            SELECT (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('{Schema}."{Table}"')
+                       AND attname IN ('Version', 'AppliedOn', 'Description') AND NOT attisdropped) = 3
                AND to_regclass('{Schema}."UC_Version"') IS NOT NULL
                AND to_regclass('{Schema}."{ChecksumStore.Table}"') IS NOT NULL
             """, connection);
         return (bool)(await check.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>The row FluentMigrator's version loader inserts for an applied migration (AppliedOn in UTC, by the server's clock).</summary>
+    /// <summary>
+    /// The row FluentMigrator's version loader inserts for an applied migration (AppliedOn in UTC, by the server's clock).
+    /// </summary>
     public static IMigrationExpression InsertExpression(long version, string description)
     {
         var row = new InsertionDataDefinition

@@ -5,8 +5,13 @@ namespace Migrations.Runner.Schema;
 /// <summary>Compares two snapshots object by object.</summary>
 public static class SchemaComparer
 {
-    /// <summary>The differences between what the migrations say (<paramref name="expected"/>) and the live database (<paramref name="actual"/>).</summary>
-    /// <returns>Empty when the schemas are the same; otherwise ordered by name, then object type, so a table's columns follow the table.</returns>
+    /// <summary>
+    /// The differences between what the migrations say (<paramref name="expected"/>) and the live database
+    /// (<paramref name="actual"/>).
+    /// </summary>
+    /// <returns>
+    /// Empty when the schemas are the same; otherwise ordered by name, then object type, so a table's columns follow the table.
+    /// </returns>
     public static IReadOnlyList<SchemaDifference> Compare(SchemaSnapshot expected, SchemaSnapshot actual)
     {
         ArgumentNullException.ThrowIfNull(expected);
@@ -25,7 +30,10 @@ public static class SchemaComparer
             var changes = PropertyChanges(old, current);
             if (changes.Count > 0)
             {
-                differences.Add(new SchemaDifference(ChangeKind.Changed, old.Type, old.Name, old.Render(), current.Render()) { Changes = changes });
+                differences.Add(new SchemaDifference(ChangeKind.Changed, old.Type, old.Name, old.Render(), current.Render())
+                {
+                    Changes = changes,
+                });
             }
         }
 
@@ -87,7 +95,8 @@ public static class SchemaComparer
 
         foreach (var c in s.CompositeTypes)
         {
-            var attributes = c.Attributes.Select(a => a.Collation is null ? $"{a.Name} {a.Type}" : $"{a.Name} {a.Type} COLLATE {a.Collation}");
+            var attributes = c.Attributes.Select(a =>
+                a.Collation is null ? $"{a.Name} {a.Type}" : $"{a.Name} {a.Type} COLLATE {a.Collation}");
             yield return new("composite type", c.QualifiedName,
                 [new("attributes", string.Join(", ", attributes)), CommentOf(c.Comment), .. PrivilegesOf(c.Privileges)]);
         }
@@ -106,7 +115,8 @@ public static class SchemaComparer
         {
             yield return new("table", t.QualifiedName,
             [
-                new("kind", t.Kind.ToString().ToLowerInvariant()), new("partition key", t.PartitionKey), new("partition bound", t.PartitionBound),
+                new("kind", t.Kind.ToString().ToLowerInvariant()),
+                new("partition key", t.PartitionKey), new("partition bound", t.PartitionBound),
                 new("inherits", ListOrNone(t.Inherits)), new("unlogged", YesNo(t.Unlogged)), new("options", ListOrNone(t.Options)),
                 new("row level security", YesNo(t.RowSecurity)), new("force row level security", YesNo(t.ForceRowSecurity)),
                 CommentOf(t.Comment), .. PrivilegesOf(t.Privileges),
@@ -125,7 +135,10 @@ public static class SchemaComparer
         foreach (var v in s.Views)
         {
             yield return new(v.Materialized ? "materialized view" : "view", v.QualifiedName,
-                [new("definition", v.Definition), new("options", ListOrNone(v.Options)), CommentOf(v.Comment), .. PrivilegesOf(v.Privileges)]);
+            [
+                new("definition", v.Definition), new("options", ListOrNone(v.Options)), CommentOf(v.Comment),
+                .. PrivilegesOf(v.Privileges),
+            ]);
             foreach (var column in Columns(v.QualifiedName, v.Columns))
             {
                 yield return column;
@@ -134,7 +147,8 @@ public static class SchemaComparer
 
         foreach (var i in s.Indexes)
         {
-            yield return new("index", i.QualifiedName, [new("definition", i.Definition), new("valid", YesNo(i.Valid)), CommentOf(i.Comment)]);
+            yield return new("index", i.QualifiedName,
+                [new("definition", i.Definition), new("valid", YesNo(i.Valid)), CommentOf(i.Comment)]);
         }
 
         foreach (var f in s.Functions)
@@ -145,7 +159,8 @@ public static class SchemaComparer
 
         foreach (var t in s.Triggers)
         {
-            yield return new("trigger", t.QualifiedName, [new("definition", t.Definition), new("enabled", Enabled(t.State)), CommentOf(t.Comment)]);
+            yield return new("trigger", t.QualifiedName,
+                [new("definition", t.Definition), new("enabled", Enabled(t.State)), CommentOf(t.Comment)]);
         }
 
         foreach (var p in s.Policies)

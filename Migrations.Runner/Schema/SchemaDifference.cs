@@ -18,7 +18,9 @@ public sealed record PropertyChange(string Property, string? Expected, string? A
 {
     private const int MaxLineLength = 120;
 
-    /// <summary>"type character varying(255) -> text"; for multi-line values (function bodies, views) only the first line that differs.</summary>
+    /// <summary>
+    /// "type character varying(255) -> text"; for multi-line values (function bodies, views) only the first line that differs.
+    /// </summary>
     public string Describe()
     {
         var expected = Expected ?? "none";
@@ -58,8 +60,10 @@ public sealed record PropertyChange(string Property, string? Expected, string? A
 
 /// <summary>One difference between two snapshots, object by object.</summary>
 /// <remarks>
-/// <para><c>ObjectType</c>: "table", "column", "constraint", "index", "view", "materialized view", "function", "procedure", "trigger", "policy", "sequence", "enum", "domain", "composite type", "schema" or "extension".</para>
-/// <para><c>Name</c>: Schema-qualified: "public.users", "public.users.email" for a column, constraint, trigger or policy, "public.add(integer, integer)" for a function, the bare name for a schema or an extension.</para>
+/// <para><c>ObjectType</c>: "table", "column", "constraint", "index", "view", "materialized view", "function", "procedure",
+/// "trigger", "policy", "sequence", "enum", "domain", "composite type", "schema" or "extension".</para>
+/// <para><c>Name</c>: Schema-qualified: "public.users", "public.users.email" for a column, constraint, trigger or policy,
+/// "public.add(integer, integer)" for a function, the bare name for a schema or an extension.</para>
 /// <para><c>Expected</c>: The object's properties in the expected schema, one "property: value" per line; null when added.</para>
 /// <para><c>Actual</c>: The object's properties in the actual database; null when removed.</para>
 /// </remarks>
@@ -68,7 +72,10 @@ public sealed record SchemaDifference(ChangeKind Change, string ObjectType, stri
     /// <summary>The properties that differ, for <see cref="ChangeKind.Changed"/>.</summary>
     public ValueList<PropertyChange> Changes { get; init; } = [];
 
-    /// <summary>One line a DBA reads at a glance: "column public.users.email: changed: type character varying(255) -> text; default none -> ''::text".</summary>
+    /// <summary>
+    /// One line a DBA reads at a glance:
+    /// "column public.users.email: changed: type character varying(255) -> text; default none -> ''::text".
+    /// </summary>
     public string Describe() => Change switch
     {
         ChangeKind.Added => $"{ObjectType} {Name}: added",

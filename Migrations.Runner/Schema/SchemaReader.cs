@@ -23,7 +23,8 @@ public static class SchemaReader
         """;
 
     private static string UserSchema(string n) =>
-        $"{n}.nspname NOT IN ('pg_catalog', 'information_schema') AND {n}.nspname NOT LIKE 'pg\\_toast%' AND {n}.nspname NOT LIKE 'pg\\_temp%'";
+        $"{n}.nspname NOT IN ('pg_catalog', 'information_schema') AND {n}.nspname NOT LIKE 'pg\\_toast%' "
+        + $"AND {n}.nspname NOT LIKE 'pg\\_temp%'";
 
     private static string NotExtensionMember(string catalog, string oid) =>
         $"NOT EXISTS (SELECT FROM pg_depend x WHERE x.classid = '{catalog}'::regclass AND x.objid = {oid} AND x.deptype = 'e')";
@@ -37,7 +38,8 @@ public static class SchemaReader
 
     private static string Collation(string collationOid) =>
         $"""
-        (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname) ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END
+        (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname)
+                     ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END
          FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = {collationOid})
         """;
 
@@ -69,7 +71,8 @@ public static class SchemaReader
         SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, pg_get_expr(t.typdefaultbin, 0),
                CASE WHEN t.typcollation <> b.typcollation THEN {Collation("t.typcollation")} END,
                ARRAY(SELECT c.conname::text FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname),
-               ARRAY(SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname),
+               ARRAY(SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c
+                     WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname),
                d.description, pg_get_userbyid(t.typowner), coalesce(t.typacl, acldefault('T', t.typowner))::text[]
         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type b ON b.oid = t.typbasetype
         {Comment("pg_type", "t.oid")}
@@ -78,8 +81,10 @@ public static class SchemaReader
         """,
         $"""
         SELECT n.nspname, t.typname,
-               ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
-               ARRAY(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
+               ARRAY(SELECT a.attname::text FROM pg_attribute a
+                     WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
+               ARRAY(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                     WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
                ARRAY(SELECT CASE WHEN a.attcollation <> at.typcollation THEN {Collation("a.attcollation")} END
                      FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
                      WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
@@ -199,14 +204,16 @@ public static class SchemaReader
     ];
 
     private static string Action(string column) =>
-        $"CASE {column} WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END";
+        $"CASE {column} WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' "
+        + "WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END";
 
     /// <summary>
     /// Reads the schema of the database <paramref name="connection"/> points at, in one read-only transaction (so the
     /// parts agree with each other) that changes no setting of the session.
     /// </summary>
     /// <remarks>The connection must be open and not in a transaction.</remarks>
-    public static async Task<SchemaSnapshot> ReadAsync(NpgsqlConnection connection, SnapshotOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<SchemaSnapshot> ReadAsync(
+        NpgsqlConnection connection, SnapshotOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         options ??= new SnapshotOptions();
@@ -256,13 +263,16 @@ public static class SchemaReader
             var constraints = await rows.ReadAsync(r => (Relation: (r.Text(0), r.Text(1)), Constraint: new ConstraintInfo(
                 r.Text(2), ConstraintKindOf(r.Text(3)), r.Text(4), r.List(5), r.NullableText(6), r.List(7), r.NullableText(8),
                 r.NullableText(9), r.NullableText(10))));
-            var indexes = await rows.ReadAsync(r => new IndexInfo(r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Bool(4), r.NullableText(5)));
+            var indexes = await rows.ReadAsync(r => new IndexInfo(
+                r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Bool(4), r.NullableText(5)));
             var functions = await rows.ReadAsync(r => new FunctionInfo(
                 r.Text(0), r.Text(1), r.Bool(2) ? FunctionKind.Procedure : FunctionKind.Function, r.Text(3), r.Text(4), r.NullableText(5),
                 r.Text(6), r.Text(7), r.NullableText(8), r.Privileges(9)));
-            var triggers = await rows.ReadAsync(r => new TriggerInfo(r.Text(0), r.Text(1), r.Text(2), r.Text(3), TriggerStateOf(r.Text(4)), r.NullableText(5)));
+            var triggers = await rows.ReadAsync(r => new TriggerInfo(
+                r.Text(0), r.Text(1), r.Text(2), r.Text(3), TriggerStateOf(r.Text(4)), r.NullableText(5)));
             var policies = await rows.ReadAsync(r => new PolicyInfo(
-                r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Bool(4), r.SortedList(5), r.NullableText(6), r.NullableText(7), r.NullableText(8)));
+                r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Bool(4), r.SortedList(5), r.NullableText(6), r.NullableText(7),
+                r.NullableText(8)));
 
             var columnsOf = columns.ToLookup(c => c.Relation, c => c.Column);
             var constraintsOf = constraints.ToLookup(c => c.Relation, c => c.Constraint);
@@ -343,7 +353,8 @@ public static class SchemaReader
         public string?[] NullableList(int ordinal) => reader.GetFieldValue<string?[]>(ordinal);
 
         // For sets that PostgreSQL keeps in no meaningful order (grants, policy roles).
-        public ValueList<string> SortedList(int ordinal) => reader.GetFieldValue<string[]>(ordinal).Order(StringComparer.Ordinal).ToValueList();
+        public ValueList<string> SortedList(int ordinal) =>
+            reader.GetFieldValue<string[]>(ordinal).Order(StringComparer.Ordinal).ToValueList();
 
         // Where a query reads privileges, the owner comes right before the grants.
         public PrivilegeInfo? Privileges(int ordinal) => privileges ? new PrivilegeInfo(Text(ordinal), SortedList(ordinal + 1)) : null;

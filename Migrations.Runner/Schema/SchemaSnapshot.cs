@@ -60,7 +60,8 @@ public sealed record SchemaSnapshot(
 
 /// <summary>Owner and grants, present only when the snapshot was read with <see cref="SnapshotOptions.IncludePrivileges"/>.</summary>
 /// <remarks>
-/// <para><c>Grants</c>: ACL items as PostgreSQL prints them ("role=arwd/grantor"), sorted; the default ACL is spelled out, so "never granted" and "granted then revoked back to the default" are equal.</para>
+/// <para><c>Grants</c>: ACL items as PostgreSQL prints them ("role=arwd/grantor"), sorted; the default ACL is spelled out,
+/// so "never granted" and "granted then revoked back to the default" are equal.</para>
 /// </remarks>
 public sealed record PrivilegeInfo(string Owner, ValueList<string> Grants);
 
@@ -93,7 +94,12 @@ public sealed record DomainInfo(
 
 public sealed record AttributeInfo(string Name, string Type, string? Collation);
 
-public sealed record CompositeTypeInfo(string Schema, string Name, ValueList<AttributeInfo> Attributes, string? Comment, PrivilegeInfo? Privileges)
+public sealed record CompositeTypeInfo(
+    string Schema,
+    string Name,
+    ValueList<AttributeInfo> Attributes,
+    string? Comment,
+    PrivilegeInfo? Privileges)
 {
     [JsonIgnore]
     public string QualifiedName => $"{Schema}.{Name}";
@@ -124,7 +130,9 @@ public enum TableKind
 {
     Ordinary,
     Partitioned,
-    /// <summary>A partition of a partitioned table; it may itself be partitioned (then <see cref="TableInfo.PartitionKey"/> is set).</summary>
+    /// <summary>
+    /// A partition of a partitioned table; it may itself be partitioned (then <see cref="TableInfo.PartitionKey"/> is set).
+    /// </summary>
     Partition,
 }
 

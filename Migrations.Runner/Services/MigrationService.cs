@@ -28,11 +28,17 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     /// <summary>Applies pending migrations up to <paramref name="target"/> (all when null), in version order.</summary>
     /// <param name="target">The last version to apply; all when null.</param>
     /// <param name="allowOutOfOrder">Apply pending migrations older than the newest applied one too.</param>
-    /// <param name="dropInvalidIndexes">Drop INVALID indexes (left by an interrupted CREATE INDEX CONCURRENTLY) first, instead of refusing.</param>
+    /// <param name="dropInvalidIndexes">
+    /// Drop INVALID indexes (left by an interrupted CREATE INDEX CONCURRENTLY) first, instead of refusing.
+    /// </param>
     /// <param name="cancellationToken">Stops between migrations.</param>
     /// <exception cref="RunnerErrorException">A refusal of the plan, the lock's timeout, or a failing migration.</exception>
-    public Task<RunResult> UpAsync(long? target, bool allowOutOfOrder = false, bool dropInvalidIndexes = false, CancellationToken cancellationToken = default) =>
-        UpCoreAsync(new UpRequest(m => m.Version <= (target ?? long.MaxValue), allowOutOfOrder, dropInvalidIndexes), target, cancellationToken);
+    public Task<RunResult> UpAsync(
+        long? target, bool allowOutOfOrder = false, bool dropInvalidIndexes = false, CancellationToken cancellationToken = default) =>
+        UpCoreAsync(
+            new UpRequest(m => m.Version <= (target ?? long.MaxValue), allowOutOfOrder, dropInvalidIndexes),
+            target,
+            cancellationToken);
 
     /// <summary>Applies exactly the given versions (a scratch copy of another database's history), in version order.</summary>
     public Task<RunResult> ApplyVersionsAsync(IReadOnlySet<long> versions, CancellationToken cancellationToken = default) =>
@@ -121,19 +127,22 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     }
 
     // VersionInfo as found, then created when missing: a revert's bookkeeping writes to it.
-    private static async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(
+        NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var applied = await VersionHistory.ReadAsync(connection, cancellationToken);
         await VersionHistory.EnsureTablesAsync(connection, cancellationToken);
         return applied;
     }
 
-    private RunResult Revert(NpgsqlConnection connection, IReadOnlyList<AppliedMigration> applied, DownPlan plan, CancellationToken cancellationToken)
+    private RunResult Revert(
+        NpgsqlConnection connection, IReadOnlyList<AppliedMigration> applied, DownPlan plan, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
         if (plan.Refusal is { } refusal)
         {
-            throw new RunnerErrorException(refusal is UnknownAppliedVersions unknown ? unknown with { SetName = migrations.Name } : refusal);
+            throw new RunnerErrorException(
+                refusal is UnknownAppliedVersions unknown ? unknown with { SetName = migrations.Name } : refusal);
         }
 
         var steps = NewPipeline(connection).Run(plan.ToRevert, up: false, Bookkeeping.Reverted, cancellationToken);
@@ -141,7 +150,11 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     }
 
     private Pipeline NewPipeline(NpgsqlConnection connection) =>
-        new(new NpgsqlChannel(connection), migrations.Catalog, migrations.Assemblies, new PipelineObserver(_options.OnStep, _options.Verbose));
+        new(
+            new NpgsqlChannel(connection),
+            migrations.Catalog,
+            migrations.Assemblies,
+            new PipelineObserver(_options.OnStep, _options.Verbose));
 
     private static RunResult Result(IReadOnlySet<long> before, IReadOnlyList<MigrationStep> steps, bool up, Stopwatch total)
     {

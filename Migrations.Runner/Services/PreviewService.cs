@@ -23,13 +23,17 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
 
         await using var connection = await Database.OpenAsync(connectionString, pooling: false, cancellationToken);
         var applied = (await VersionHistory.ReadAsync(connection, cancellationToken)).Select(a => a.Version).ToHashSet();
-        var plan = migrations.Catalog.Migrations.Values.Where(m => m.Version <= (target ?? long.MaxValue) && !applied.Contains(m.Version)).ToList();
+        var plan = migrations.Catalog.Migrations.Values
+            .Where(m => m.Version <= (target ?? long.MaxValue) && !applied.Contains(m.Version))
+            .ToList();
         var checksums = MigrationChecksums.Compute(migrations);
         return Preview(connection, plan, up: true, m => Bookkeeping.Applied(m, checksums));
     }
 
     /// <summary>What <c>down --to</c> <paramref name="target"/> would run.</summary>
-    /// <exception cref="Errors.RunnerErrorException">The target is unknown, or an applied version it would pass is not in the set.</exception>
+    /// <exception cref="Errors.RunnerErrorException">
+    /// The target is unknown, or an applied version it would pass is not in the set.
+    /// </exception>
     public async Task<IReadOnlyList<PreviewStep>> DownAsync(long target, CancellationToken cancellationToken = default)
     {
         migrations.Catalog.RequireTarget(target, zeroAllowed: true);
@@ -38,7 +42,8 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
         var plan = DownPlanner.To(migrations.Catalog, applied, target);
         if (plan.Refusal is { } refusal)
         {
-            throw new Errors.RunnerErrorException(refusal is Errors.UnknownAppliedVersions unknown ? unknown with { SetName = migrations.Name } : refusal);
+            throw new Errors.RunnerErrorException(
+                refusal is Errors.UnknownAppliedVersions unknown ? unknown with { SetName = migrations.Name } : refusal);
         }
 
         return Preview(connection, plan.ToRevert, up: false, Bookkeeping.Reverted);

@@ -13,7 +13,8 @@ public sealed class RepairService(MigrationSet migrations, string connectionStri
 
     /// <summary>The checksums replaced, from what was recorded to what the code generates now.</summary>
     /// <exception cref="RunnerErrorException">A version is not applied or not known (<see cref="VersionsNotAcceptable"/>).</exception>
-    public async Task<IReadOnlyList<ChecksumMismatch>> AcceptAsync(IReadOnlyCollection<long> versions, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ChecksumMismatch>> AcceptAsync(
+        IReadOnlyCollection<long> versions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(versions);
         var catalog = migrations.Catalog.Migrations;
@@ -32,7 +33,8 @@ public sealed class RepairService(MigrationSet migrations, string connectionStri
         foreach (var version in versions.Distinct().Order())
         {
             await ChecksumStore.RecordAsync(session.Connection, version, current[version], "repair", cancellationToken);
-            accepted.Add(new ChecksumMismatch(version, catalog[version].Name, stored.TryGetValue(version, out var s) ? s.Checksum : "", current[version]));
+            accepted.Add(new ChecksumMismatch(
+                version, catalog[version].Name, stored.TryGetValue(version, out var s) ? s.Checksum : "", current[version]));
         }
 
         return accepted;

@@ -8,7 +8,8 @@ namespace Migrations.Runner.Services;
 internal static class RunState
 {
     /// <summary>The bookkeeping as found, on any connection; INVALID indexes only when asked (up).</summary>
-    public static async Task<HistoryFacts> ReadAsync(NpgsqlConnection connection, bool withInvalidIndexes, CancellationToken cancellationToken)
+    public static async Task<HistoryFacts> ReadAsync(
+        NpgsqlConnection connection, bool withInvalidIndexes, CancellationToken cancellationToken)
     {
         var history = await VersionHistory.ReadHistoryAsync(connection, cancellationToken);
         var stored = await ChecksumStore.ReadAsync(connection, cancellationToken);
@@ -22,7 +23,8 @@ internal static class RunState
     /// connection (mostly Npgsql's first use: CPU and a few round trips), so a short run pays for the longer of the two,
     /// not both. When the work fails, the connection is closed and the work's error is the one reported.
     /// </summary>
-    public static async Task<(TConnected Connected, TWork Work)> WhileConnectingAsync<TConnected, TWork>(Func<Task<TConnected>> connect, Func<TWork> work)
+    public static async Task<(TConnected Connected, TWork Work)> WhileConnectingAsync<TConnected, TWork>(
+        Func<Task<TConnected>> connect, Func<TWork> work)
     {
         var connecting = Task.Run(connect);
         TWork result;

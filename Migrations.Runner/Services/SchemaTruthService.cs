@@ -86,7 +86,8 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
     /// equal to those migrations replayed on a scratch database (or, with <paramref name="force"/>, despite differences).
     /// </summary>
     /// <exception cref="RunnerErrorException">History exists, the version is unknown, or the schemas differ without force.</exception>
-    public async Task<BaselineResult> BaselineAsync(long version, bool force, string? shadowServer, CancellationToken cancellationToken = default)
+    public async Task<BaselineResult> BaselineAsync(
+        long version, bool force, string? shadowServer, CancellationToken cancellationToken = default)
     {
         var known = migrations.Catalog.Migrations;
         migrations.Catalog.RequireTarget(version, zeroAllowed: false);
@@ -99,7 +100,8 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
 
         var toRecord = known.Values.Where(m => m.Version <= version).ToList();
         var expected = await ReplayAsync(toRecord.Select(m => m.Version).ToHashSet(), shadowServer, cancellationToken);
-        var differences = SchemaComparer.Compare(expected, await SchemaReader.ReadAsync(session.Connection, cancellationToken: cancellationToken));
+        var differences = SchemaComparer.Compare(
+            expected, await SchemaReader.ReadAsync(session.Connection, cancellationToken: cancellationToken));
         if (differences.Count > 0 && !force)
         {
             throw new RunnerErrorException(new BaselineSchemaDiffers(version, differences));

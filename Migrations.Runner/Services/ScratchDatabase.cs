@@ -24,9 +24,11 @@ public sealed class ScratchDatabase : IAsyncDisposable
     public string ConnectionString { get; }
 
     /// <summary>Creates <c>{forDatabase}_scratch_{random}</c>: a leftover (a killed runner) says whose it was.</summary>
-    public static async Task<ScratchDatabase> CreateAsync(string serverConnectionString, string forDatabase, CancellationToken cancellationToken = default)
+    public static async Task<ScratchDatabase> CreateAsync(
+        string serverConnectionString, string forDatabase, CancellationToken cancellationToken = default)
     {
-        var name = $"{(forDatabase.Length > 20 ? forDatabase[..20] : forDatabase)}_scratch_{Guid.NewGuid():N}"[..Math.Min(63, Math.Min(forDatabase.Length, 20) + 21)];
+        var name = $"{(forDatabase.Length > 20 ? forDatabase[..20] : forDatabase)}_scratch_{Guid.NewGuid():N}"
+            [..Math.Min(63, Math.Min(forDatabase.Length, 20) + 21)];
         await using var connection = await Database.OpenAsync(serverConnectionString, cancellationToken: cancellationToken);
         try
         {
@@ -36,7 +38,8 @@ public sealed class ScratchDatabase : IAsyncDisposable
         }
         catch (PostgresException e)
         {
-            throw new RunnerErrorException(new ScratchDatabaseRefused(connection.Host ?? "", connection.Port, e.SqlState, e.MessageText), e);
+            throw new RunnerErrorException(
+                new ScratchDatabaseRefused(connection.Host ?? "", connection.Port, e.SqlState, e.MessageText), e);
         }
 
         return new ScratchDatabase(serverConnectionString, name);

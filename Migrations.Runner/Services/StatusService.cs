@@ -45,7 +45,10 @@ public sealed class StatusService(MigrationSet migrations, string connectionStri
     }
 
     internal static StatusReport Build(
-        IReadOnlyList<MigrationEntry> catalog, IReadOnlyList<AppliedMigration> applied, IReadOnlyList<ChecksumMismatch> changed, bool tableExists)
+        IReadOnlyList<MigrationEntry> catalog,
+        IReadOnlyList<AppliedMigration> applied,
+        IReadOnlyList<ChecksumMismatch> changed,
+        bool tableExists)
     {
         var appliedByVersion = applied.ToDictionary(a => a.Version);
         var rows = catalog

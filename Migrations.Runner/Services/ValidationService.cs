@@ -10,7 +10,8 @@ public sealed record UnknownAppliedProblem(long Version, string? Description) : 
 
 public sealed record OutOfOrderProblem(long Version, long NewestApplied) : ValidationProblem("out-of-order");
 
-public sealed record ChecksumChangedProblem(long Version, string Name, string Current, string Recorded) : ValidationProblem("checksum-changed");
+public sealed record ChecksumChangedProblem(long Version, string Name, string Current, string Recorded)
+    : ValidationProblem("checksum-changed");
 
 public sealed record InvalidIndexProblem(string Index) : ValidationProblem("invalid-index");
 
@@ -22,7 +23,8 @@ public sealed record ValidationReport(int MigrationCount, int AppliedCount, IRea
 /// </summary>
 public static class ValidationService
 {
-    public static async Task<ValidationReport> ValidateAsync(MigrationSet migrationSet, string connectionString, CancellationToken cancellationToken = default)
+    public static async Task<ValidationReport> ValidateAsync(
+        MigrationSet migrationSet, string connectionString, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(migrationSet);
         var scan = MigrationCatalog.Scan(migrationSet.Assemblies);

@@ -10,8 +10,11 @@ public static class Database
 {
     private static readonly ConcurrentDictionary<string, NpgsqlDataSource> CatalogSources = new(StringComparer.Ordinal);
 
-    /// <exception cref="RunnerErrorException">The server cannot be reached or refuses the login; the message names host, port, database and user, never the password.</exception>
-    public static Task<NpgsqlConnection> OpenAsync(string connectionString, bool pooling = true, CancellationToken cancellationToken = default)
+    /// <exception cref="RunnerErrorException">
+    /// The server cannot be reached or refuses the login; the message names host, port, database and user, never the password.
+    /// </exception>
+    public static Task<NpgsqlConnection> OpenAsync(
+        string connectionString, bool pooling = true, CancellationToken cancellationToken = default)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!pooling)
@@ -31,11 +34,15 @@ public static class Database
     public static Task<NpgsqlConnection> OpenForCatalogAsync(string connectionString, CancellationToken cancellationToken = default)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
-        var source = CatalogSources.GetOrAdd(builder.ConnectionString, cs => new NpgsqlSlimDataSourceBuilder(cs).EnableArrays().ConfigureTypeLoading(t => t.EnableTypeLoading(false)).Build());
+        var source = CatalogSources.GetOrAdd(builder.ConnectionString, cs => new NpgsqlSlimDataSourceBuilder(cs)
+            .EnableArrays()
+            .ConfigureTypeLoading(t => t.EnableTypeLoading(false))
+            .Build());
         return OpenAsync(builder, source.CreateConnection(), cancellationToken);
     }
 
-    private static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder builder, NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task<NpgsqlConnection> OpenAsync(
+        NpgsqlConnectionStringBuilder builder, NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         try
         {
@@ -52,8 +59,20 @@ public static class Database
     internal static RunnerErrorException ConnectionFailed(NpgsqlConnectionStringBuilder builder, Exception e)
     {
         var error = e is PostgresException pg
-            ? new ConnectionFailed(builder.Host ?? "", builder.Port, builder.Database ?? builder.Username ?? "", builder.Username ?? "", pg.SqlState, pg.MessageText)
-            : new ConnectionFailed(builder.Host ?? "", builder.Port, builder.Database ?? builder.Username ?? "", builder.Username ?? "", null, Innermost(e).Message);
+            ? new ConnectionFailed(
+                builder.Host ?? "",
+                builder.Port,
+                builder.Database ?? builder.Username ?? "",
+                builder.Username ?? "",
+                pg.SqlState,
+                pg.MessageText)
+            : new ConnectionFailed(
+                builder.Host ?? "",
+                builder.Port,
+                builder.Database ?? builder.Username ?? "",
+                builder.Username ?? "",
+                null,
+                Innermost(e).Message);
         return new RunnerErrorException(error, e);
     }
 

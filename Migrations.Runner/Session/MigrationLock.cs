@@ -34,7 +34,10 @@ public sealed class MigrationLock : IAsyncDisposable
     /// </summary>
     /// <exception cref="RunnerErrorException">Timed out; the error names the holder.</exception>
     internal static async Task<MigrationLock> AcquireAsync(
-        NpgsqlConnection connection, TimeSpan timeout, Action<LockHolder?, TimeSpan> onWaiting, CancellationToken cancellationToken = default)
+        NpgsqlConnection connection,
+        TimeSpan timeout,
+        Action<LockHolder?, TimeSpan> onWaiting,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(onWaiting);
         try

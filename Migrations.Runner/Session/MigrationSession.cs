@@ -35,7 +35,8 @@ public sealed class MigrationSession : IAsyncDisposable
     public NpgsqlConnection Connection => _lock.Connection;
 
     /// <exception cref="Errors.RunnerErrorException">The server cannot be reached, or the lock did not come in time.</exception>
-    public static async Task<MigrationSession> OpenAsync(string connectionString, SessionSettings settings, CancellationToken cancellationToken = default)
+    public static async Task<MigrationSession> OpenAsync(
+        string connectionString, SessionSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         // Unpooled: a pooled connection returned to the pool would keep the lock alive after we are done.
