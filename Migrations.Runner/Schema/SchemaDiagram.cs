@@ -42,7 +42,8 @@ internal static class SchemaDiagram
                 }
 
                 var optional = fk.Columns.Any(name => table.Columns.FirstOrDefault(c => c.Name == name) is { NotNull: false });
-                w.Line($"    {parent} {(optional ? "|o" : "||")}--o{{ {entityNames[table.QualifiedName]} : \"{fk.Name.Replace("\"", "'", StringComparison.Ordinal)}\"");
+                var label = fk.Name.Replace("\"", "'", StringComparison.Ordinal);
+                w.Line($"    {parent} {(optional ? "|o" : "||")}--o{{ {entityNames[table.QualifiedName]} : \"{label}\"");
             }
         }
 
@@ -52,14 +53,19 @@ internal static class SchemaDiagram
     // Mermaid entity names cannot hold dots; the bare table name reads best and is used unless two schemas share it.
     private static Dictionary<string, string> EntityNames(List<TableInfo> tables)
     {
-        var shared = tables.GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
-        return tables.ToDictionary(t => t.QualifiedName, t => MermaidWord(shared.Contains(t.Name) ? $"{t.Schema}_{t.Name}" : t.Name), StringComparer.Ordinal);
+        var shared = tables.GroupBy(t => t.Name, StringComparer.Ordinal)
+            .Where(g => g.Count() > 1)
+            .Select(g => g.Key)
+            .ToHashSet(StringComparer.Ordinal);
+        return tables.ToDictionary(
+            t => t.QualifiedName, t => MermaidWord(shared.Contains(t.Name) ? $"{t.Schema}_{t.Name}" : t.Name), StringComparer.Ordinal);
     }
 
     private static string KeyMarkers(TableInfo table, string column)
     {
         var markers = new List<string>();
-        foreach (var (kind, marker) in new[] { (ConstraintKind.PrimaryKey, "PK"), (ConstraintKind.ForeignKey, "FK"), (ConstraintKind.Unique, "UK") })
+        var kinds = new[] { (ConstraintKind.PrimaryKey, "PK"), (ConstraintKind.ForeignKey, "FK"), (ConstraintKind.Unique, "UK") };
+        foreach (var (kind, marker) in kinds)
         {
             if (table.Constraints.Any(c => c.Kind == kind && c.Columns.Contains(column)))
             {

@@ -9,7 +9,10 @@ public static class SchemaMarkdown
     /// The whole document: an entity-relationship diagram, then schema by schema every table (columns, keys, foreign keys,
     /// checks, indexes, triggers, policies), view, function, type and sequence.
     /// </summary>
-    /// <remarks>Deterministic: the same snapshot gives byte-identical text (no timestamps, "\n" line ends), so the file only changes when the schema does.</remarks>
+    /// <remarks>
+    /// Deterministic: the same snapshot gives byte-identical text (no timestamps, "\n" line ends), so the file only
+    /// changes when the schema does.
+    /// </remarks>
     public static string Render(SchemaSnapshot snapshot, string title)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -103,7 +106,9 @@ public static class SchemaMarkdown
             w.Line();
             w.Table(["Type", "Attributes", "Comment"], composites.Select(c => new[]
             {
-                Code(c.QualifiedName), string.Join("<br>", c.Attributes.Select(a => Code($"{a.Name} {WithCollation(a.Type, a.Collation)}"))), Text(c.Comment),
+                Code(c.QualifiedName),
+                string.Join("<br>", c.Attributes.Select(a => Code($"{a.Name} {WithCollation(a.Type, a.Collation)}"))),
+                Text(c.Comment),
             }));
         }
 
@@ -113,7 +118,8 @@ public static class SchemaMarkdown
             w.Line();
             w.Line("### Sequences");
             w.Line();
-            w.Table(["Sequence", "Type", "Start", "Increment", "Minimum", "Maximum", "Cycle", "Owned by", "Comment"], sequences.Select(q => new[]
+            string[] headers = ["Sequence", "Type", "Start", "Increment", "Minimum", "Maximum", "Cycle", "Owned by", "Comment"];
+            w.Table(headers, sequences.Select(q => new[]
             {
                 Code(q.QualifiedName), q.Type, Number(q.Start), Number(q.Increment), Number(q.Minimum), Number(q.Maximum),
                 q.Cycle ? "yes" : "no", Code(q.OwnedBy), Text(q.Comment),
