@@ -34,6 +34,7 @@ internal sealed class Pipeline
     private readonly MigrationCatalog _catalog;
     private readonly IReadOnlyList<Assembly> _assemblies;
     private readonly PipelineObserver _observer;
+    private readonly string _sessionReset;
     private readonly ExpressionBuilder _builder;
     private readonly SqlProcessor _processor;
     private readonly List<(MigrationDefinition Migration, string Script)> _queued = [];
@@ -44,9 +45,16 @@ internal sealed class Pipeline
     private int _batch = 1;
     private Task? _inFlight;
 
-    public Pipeline(ISqlChannel channel, MigrationCatalog catalog, IReadOnlyList<Assembly> assemblies, PipelineObserver? observer = null)
+    /// <param name="channel">The migration session.</param>
+    /// <param name="catalog">The migrations and maintenance migrations of the set.</param>
+    /// <param name="assemblies">Where a failing statement's file is looked for.</param>
+    /// <param name="observer">Hears each step and, verbose, each statement.</param>
+    /// <param name="sessionReset">Sent after each migration, so that none starts in a state an earlier one left.</param>
+    public Pipeline(
+        ISqlChannel channel, MigrationCatalog catalog, IReadOnlyList<Assembly> assemblies, PipelineObserver? observer = null, string sessionReset = "")
     {
         _channel = channel;
+        _sessionReset = sessionReset;
         _catalog = catalog;
         _assemblies = assemblies;
         _observer = observer ?? new PipelineObserver();
@@ -181,7 +189,8 @@ internal sealed class Pipeline
         ExpressionBuilder.Execute(expressions, _processor);
         bookkeeping.Write(_processor);
         var marker = FormattableString.Invariant($"SELECT {_queued.Count} AS {LandedColumn}, clock_timestamp()");
-        _queued.Add((migration, SqlProcessor.Script(["BEGIN", .. _processor.TakePending(), "COMMIT", marker])));
+        string[] reset = _sessionReset.Length == 0 ? [] : [_sessionReset];
+        _queued.Add((migration, SqlProcessor.Script(["BEGIN", .. _processor.TakePending(), "COMMIT", .. reset, marker])));
         return true;
     }
 
@@ -268,6 +277,7 @@ internal sealed class Pipeline
             _processor.Pipelining = true;
             bookkeeping(_processor);
             _processor.Flush();
+            ResetSession();
             return;
         }
 
@@ -283,6 +293,16 @@ internal sealed class Pipeline
         {
             _channel.RollBackQuietly();
             throw;
+        }
+
+        ResetSession();
+    }
+
+    private void ResetSession()
+    {
+        if (_sessionReset.Length > 0)
+        {
+            _channel.Execute(_sessionReset);
         }
     }
 

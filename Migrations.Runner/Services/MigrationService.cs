@@ -56,7 +56,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             });
         await using var owned = session;
         var applied = await ReadAppliedAsync(session.Connection, cancellationToken);
-        return Revert(session.Connection, applied, DownPlanner.To(migrations.Catalog, applied, target), cancellationToken);
+        return Revert(session, applied, DownPlanner.To(migrations.Catalog, applied, target), cancellationToken);
     }
 
     /// <summary>Reverts the newest <paramref name="steps"/> applied migrations.</summary>
@@ -67,7 +67,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             () => MigrationSession.OpenAsync(connectionString, _options.Session, cancellationToken), () => migrations.Catalog);
         await using var owned = session;
         var applied = await ReadAppliedAsync(session.Connection, cancellationToken);
-        return Revert(session.Connection, applied, DownPlanner.Steps(catalog, applied, steps), cancellationToken);
+        return Revert(session, applied, DownPlanner.Steps(catalog, applied, steps), cancellationToken);
     }
 
     private async Task<RunResult> UpCoreAsync(UpRequest request, long? target, CancellationToken cancellationToken)
@@ -111,7 +111,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             await ChecksumStore.RecordAsync(connection, version, checksums.Checksums[version], "backfill", cancellationToken);
         }
 
-        var pipeline = NewPipeline(connection);
+        var pipeline = NewPipeline(session);
         // FluentMigrator's [Maintenance] migrations run as its own MigrateUp runs them: each in its own transaction,
         // BeforeAll and AfterAll around the run, BeforeEach and AfterEach around every migration.
         pipeline.Maintain(MigrationStage.BeforeAll);
@@ -136,7 +136,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     }
 
     private RunResult Revert(
-        NpgsqlConnection connection, IReadOnlyList<AppliedMigration> applied, DownPlan plan, CancellationToken cancellationToken)
+        MigrationSession session, IReadOnlyList<AppliedMigration> applied, DownPlan plan, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
         if (plan.Refusal is { } refusal)
@@ -145,16 +145,17 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
                 refusal is UnknownAppliedVersions unknown ? unknown with { SetName = migrations.Name } : refusal);
         }
 
-        var steps = NewPipeline(connection).Run(plan.ToRevert, up: false, Bookkeeping.Reverted, cancellationToken);
+        var steps = NewPipeline(session).Run(plan.ToRevert, up: false, Bookkeeping.Reverted, cancellationToken);
         return Result(applied.Select(a => a.Version).ToHashSet(), steps, up: false, total);
     }
 
-    private Pipeline NewPipeline(NpgsqlConnection connection) =>
+    private Pipeline NewPipeline(MigrationSession session) =>
         new(
-            new NpgsqlChannel(connection),
+            new NpgsqlChannel(session.Connection),
             migrations.Catalog,
             migrations.Assemblies,
-            new PipelineObserver(_options.OnStep, _options.Verbose));
+            new PipelineObserver(_options.OnStep, _options.Verbose),
+            session.ResetSql);
 
     private static RunResult Result(IReadOnlySet<long> before, IReadOnlyList<MigrationStep> steps, bool up, Stopwatch total)
     {

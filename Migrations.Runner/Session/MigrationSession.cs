@@ -30,9 +30,21 @@ public sealed class MigrationSession : IAsyncDisposable
 {
     private readonly MigrationLock _lock;
 
-    private MigrationSession(MigrationLock migrationLock) => _lock = migrationLock;
+    private MigrationSession(MigrationLock migrationLock, string resetSql)
+    {
+        _lock = migrationLock;
+        ResetSql = resetSql;
+    }
 
     public NpgsqlConnection Connection => _lock.Connection;
+
+    /// <summary>
+    /// What returns the session to its state at the start of the run, as psql's fresh session per file would start: a
+    /// migration's <c>SET</c>s, role, cursors, listens and temporary tables never reach the next one. Everything but the
+    /// migration lock, which the session holds for the whole run. The settings from the startup packet (the runner's
+    /// timeouts, application_name) are what RESET ALL returns to.
+    /// </summary>
+    public string ResetSql { get; }
 
     /// <exception cref="Errors.RunnerErrorException">The server cannot be reached, or the lock did not come in time.</exception>
     public static async Task<MigrationSession> OpenAsync(
@@ -44,8 +56,13 @@ public sealed class MigrationSession : IAsyncDisposable
         var migrationLock = await MigrationLock.AcquireAsync(connection, settings.LockTimeout, settings.OnLockWait, cancellationToken);
         try
         {
-            await WatchForClientLossAsync(connection, cancellationToken);
-            return new MigrationSession(migrationLock);
+            var reset = Reset(connection.PostgreSqlVersion);
+            await using (var command = new NpgsqlCommand(reset, connection))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return new MigrationSession(migrationLock, reset);
         }
         catch
         {
@@ -69,18 +86,15 @@ public sealed class MigrationSession : IAsyncDisposable
         return builder.ConnectionString;
     }
 
-    /// <summary>
-    /// A batch's COMMITs reach the server with its statements, so a runner killed mid-batch would leave the server to
-    /// run the batch out on its own. With this the server checks every second, even inside a statement, that the
-    /// runner is still there, and otherwise rolls back the migration in flight and ends the session (PostgreSQL 14 and
-    /// later; older servers run the batch out, each migration still whole).
-    /// </summary>
-    private static async Task WatchForClientLossAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        if (connection.PostgreSqlVersion.Major >= 14)
-        {
-            await using var command = new NpgsqlCommand("SET client_connection_check_interval = 1000", connection);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
+    // DISCARD ALL without what would end the run: the advisory lock (pg_advisory_unlock_all) and Npgsql's prepared
+    // statements (DEALLOCATE ALL).
+    //
+    // A batch's COMMITs reach the server with its statements, so a runner killed mid-batch would leave the server to run
+    // the batch out on its own. client_connection_check_interval makes the server check every second, even inside a
+    // statement, that the runner is still there, and otherwise roll back the migration in flight and end the session
+    // (PostgreSQL 14 and later; older servers run the batch out, each migration still whole). RESET ALL clears it too,
+    // so it is set again each time.
+    private static string Reset(Version server) =>
+        "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; DISCARD TEMP; DISCARD SEQUENCES;"
+        + (server.Major >= 14 ? " SET client_connection_check_interval = 1000;" : "");
 }
