@@ -30,6 +30,14 @@ public sealed class DatabaseFixture : IAsyncLifetime
     /// <summary>A fresh database holding every migration of the Migrations project, copied from a template migrated once per test run.</summary>
     public async Task<string> CreateMigratedDatabaseAsync() => await CreateDatabaseAsync(await MigratedTemplate.Value);
 
+    /// <summary>A fresh database holding <c>legacy-sql/production/schema.sql</c>: production as the audit found it, with no history.</summary>
+    public async Task<string> CreateProductionDatabaseAsync()
+    {
+        var database = await CreateDatabaseAsync();
+        await Db.ExecuteAsync(database, await File.ReadAllTextAsync(Repository.ProductionSchemaFile));
+        return database;
+    }
+
     private static readonly Lazy<Task<string>> MigratedTemplate = new(async () =>
     {
         var server = await PostgresServer.GetConnectionStringAsync();

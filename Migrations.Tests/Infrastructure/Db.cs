@@ -1,6 +1,6 @@
-using Migrations.Runner.Schema;
 using Migrations.Runner.Catalog;
 using Migrations.Runner.History;
+using Migrations.Runner.Schema;
 using Migrations.Runner.Services;
 using Npgsql;
 
@@ -33,11 +33,19 @@ public static class Db
         return [.. (await VersionHistory.ReadAsync(connection)).Select(a => a.Version)];
     }
 
-    public static async Task<SchemaSnapshot> SnapshotAsync(string connectionString)
+    /// <summary>Each VersionInfo row as (version, description), in version order.</summary>
+    public static async Task<List<(long Version, string? Description)>> VersionRowsAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        return await SchemaReader.ReadAsync(connection);
+        return [.. (await VersionHistory.ReadAsync(connection)).Select(a => (a.Version, a.Description))];
+    }
+
+    public static async Task<SchemaSnapshot> SnapshotAsync(string connectionString, SnapshotOptions? options = null)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return await SchemaReader.ReadAsync(connection, options);
     }
 
     /// <summary>Differences as text, one per line, for assertion messages.</summary>

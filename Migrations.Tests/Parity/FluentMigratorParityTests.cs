@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Migrations.Runner.Schema;
 using Migrations.Runner.Catalog;
 using Migrations.Runner.Execution;
-using Migrations.Runner.History;
 using Migrations.Tests.Infrastructure;
 using Npgsql;
 
@@ -34,7 +33,7 @@ public class FluentMigratorParityTests(DatabaseFixture db) : IClassFixture<Datab
         Reference(assembly, theirs, runner => runner.MigrateUp());
 
         Assert.NotEmpty(applied.Steps);
-        Assert.Equal(await VersionRowsAsync(theirs), await VersionRowsAsync(ours));
+        Assert.Equal(await Db.VersionRowsAsync(theirs), await Db.VersionRowsAsync(ours));
         var differences = SchemaComparer.Compare(await Db.SnapshotAsync(theirs), await Db.SnapshotAsync(ours));
         Assert.True(differences.Count == 0, "after up:\n" + Db.Describe(differences));
         if (set == "parity")
@@ -46,7 +45,7 @@ public class FluentMigratorParityTests(DatabaseFixture db) : IClassFixture<Datab
         await Db.Service(ours, MigrationSet.Load([assembly.Location])).DownToAsync(0);
         Reference(assembly, theirs, runner => runner.MigrateDown(0));
 
-        Assert.Empty(await VersionRowsAsync(ours));
+        Assert.Empty(await Db.VersionRowsAsync(ours));
         differences = SchemaComparer.Compare(await Db.SnapshotAsync(theirs), await Db.SnapshotAsync(ours));
         Assert.True(differences.Count == 0, "after down:\n" + Db.Describe(differences));
     }
@@ -131,13 +130,6 @@ public class FluentMigratorParityTests(DatabaseFixture db) : IClassFixture<Datab
                 }
             })
             .BuildServiceProvider(validateScopes: false);
-
-    private static async Task<List<(long, string?)>> VersionRowsAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        return [.. (await VersionHistory.ReadAsync(connection)).Select(a => (a.Version, a.Description))];
-    }
 
     private sealed class SqlLog : ILoggerProvider, ILogger
     {

@@ -24,10 +24,13 @@ public class FailureAtEveryPositionTests(DatabaseFixture db) : IClassFixture<Dat
         var failed = await Cli.RunAsync(database, "up", "--to", "1005", "--assembly", Cli.SamplesAssembly);
 
         Assert.Equal(ExitCodes.Failure, failed.ExitCode);
-        SampleDatabases.AssertOneLineError(failed);
+        CliOutput.AssertOneLineError(failed);
         Assert.StartsWith($"error: migration {failing} {name} failed: P0001 sample migration {failing} fails on purpose", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("\n  hint: ALTER DATABASE ... RESET samples.fail_at\n", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("\n  its transaction was rolled back: the schema and VersionInfo are as before it", failed.Error, StringComparison.Ordinal);
+        Assert.StartsWith("next: fix the migration", CliOutput.NextLine(failed.Error), StringComparison.Ordinal);
         Assert.Equal(SampleDatabases.Through(before), await Db.AppliedVersionsAsync(database));
-        Assert.Equal(SampleDatabases.Through(before), SampleDatabases.ReportedVersions(failed.Out));
+        Assert.Equal(SampleDatabases.Through(before), CliOutput.ReportedVersions(failed.Out));
         await SampleDatabases.AssertSchemaEqualsCleanRunAsync(db, database, before < 1001 ? 0 : before);
 
         await SampleDatabases.SetAsync(db, database, "samples.fail_at", null);
@@ -36,7 +39,9 @@ public class FailureAtEveryPositionTests(DatabaseFixture db) : IClassFixture<Dat
         watch.Stop();
 
         Assert.True(rerun.ExitCode == ExitCodes.Success, rerun.ToString());
-        Assert.Equal(SampleDatabases.Through(1005).Where(v => v >= failing), SampleDatabases.ReportedVersions(rerun.Out));
+        var rest = SampleDatabases.Through(1005).Where(v => v >= failing).ToList();
+        Assert.Equal(rest, CliOutput.ReportedVersions(rerun.Out));
+        Assert.Contains($"Applied {rest.Count} migration{(rest.Count == 1 ? "" : "s")} ", rerun.Out, StringComparison.Ordinal);
         Assert.Equal(SampleDatabases.Through(1005), await Db.AppliedVersionsAsync(database));
         await SampleDatabases.AssertSchemaEqualsCleanRunAsync(db, database, 1005);
         ReliabilityRun.Record("fail-at", new Dictionary<string, object?>
@@ -44,8 +49,8 @@ public class FailureAtEveryPositionTests(DatabaseFixture db) : IClassFixture<Dat
             ["failingVersion"] = failing,
             ["appliedBeforeFailure"] = SampleDatabases.Through(before).Count,
             ["exitCode"] = failed.ExitCode,
-            ["error"] = SampleDatabases.ErrorLine(failed.Error),
-            ["rerunApplied"] = SampleDatabases.ReportedVersions(rerun.Out).Count,
+            ["error"] = CliOutput.ErrorLine(failed.Error),
+            ["rerunApplied"] = CliOutput.ReportedVersions(rerun.Out).Count,
             ["rerunMs"] = watch.ElapsedMilliseconds,
         });
     }

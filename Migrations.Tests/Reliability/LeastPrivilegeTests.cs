@@ -41,7 +41,7 @@ public class LeastPrivilegeTests(DatabaseFixture db) : IClassFixture<DatabaseFix
 
             // drift (and baseline) replay migrations on a scratch database, which this role may not create.
             Assert.Equal(ExitCodes.Failure, drift.ExitCode);
-            SampleDatabases.AssertOneLineError(drift);
+            CliOutput.AssertOneLineError(drift);
             Assert.Contains("cannot create a scratch database", drift.Error, StringComparison.Ordinal);
             Assert.Contains("42501", drift.Error, StringComparison.Ordinal);
             Assert.Contains("--shadow-connection", drift.Error, StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public class LeastPrivilegeTests(DatabaseFixture db) : IClassFixture<DatabaseFix
                 ["rollback"] = rollback.ExitCode,
                 ["upAgain"] = upAgain.ExitCode,
                 ["drift"] = drift.ExitCode,
-                ["driftError"] = SampleDatabases.ErrorLine(drift.Error),
+                ["driftError"] = CliOutput.ErrorLine(drift.Error),
                 ["driftWithShadow"] = driftWithShadow.ExitCode,
             });
         }

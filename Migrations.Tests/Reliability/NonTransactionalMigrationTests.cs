@@ -24,7 +24,7 @@ public partial class NonTransactionalMigrationTests(DatabaseFixture db) : IClass
         var failed = await Up(database);
 
         Assert.Equal(ExitCodes.Failure, failed.ExitCode);
-        SampleDatabases.AssertOneLineError(failed);
+        CliOutput.AssertOneLineError(failed);
         Assert.StartsWith("error: migration 2101 S2101_UniqueAccountEmails failed: 23505", failed.Error, StringComparison.Ordinal);
         Assert.Contains("it ran without a transaction", failed.Error, StringComparison.Ordinal);
         Assert.Equal(SampleDatabases.Through(2100), await Db.AppliedVersionsAsync(database));
@@ -33,9 +33,9 @@ public partial class NonTransactionalMigrationTests(DatabaseFixture db) : IClass
         var refused = await Up(database);
 
         Assert.Equal(ExitCodes.Failure, refused.ExitCode);
-        SampleDatabases.AssertOneLineError(refused);
+        CliOutput.AssertOneLineError(refused);
         Assert.Contains($"DROP INDEX CONCURRENTLY {Index};", refused.Error, StringComparison.Ordinal);
-        Assert.Contains("INVALID", SampleDatabases.FirstLine(refused.Error), StringComparison.Ordinal);
+        Assert.Contains("INVALID", CliOutput.FirstLine(refused.Error), StringComparison.Ordinal);
         Assert.Empty(refused.Out);
         Assert.Equal(SampleDatabases.Through(2100), await Db.AppliedVersionsAsync(database));
 
@@ -61,15 +61,15 @@ public partial class NonTransactionalMigrationTests(DatabaseFixture db) : IClass
         }
 
         Assert.True(recovered.ExitCode == ExitCodes.Success, recovered.ToString());
-        Assert.Equal([2101L], SampleDatabases.ReportedVersions(recovered.Out));
+        Assert.Equal([2101L], CliOutput.ReportedVersions(recovered.Out));
         Assert.True(await IndexIsValidAsync(database));
         Assert.Equal(SampleDatabases.Through(2101), await Db.AppliedVersionsAsync(database));
         await SampleDatabases.AssertSchemaEqualsCleanRunAsync(db, database, 2101);
         ReliabilityRun.Record("invalid-index", new Dictionary<string, object?>
         {
             ["recovery"] = recovery,
-            ["failure"] = SampleDatabases.ErrorLine(failed.Error),
-            ["refusal"] = SampleDatabases.ErrorLine(refused.Error),
+            ["failure"] = CliOutput.ErrorLine(failed.Error),
+            ["refusal"] = CliOutput.ErrorLine(refused.Error),
             ["refusalNext"] = refused.Error.Split('\n').FirstOrDefault(l => l.StartsWith("next: ", StringComparison.Ordinal)),
         });
     }

@@ -1,3 +1,4 @@
+using Migrations.Runner.Catalog;
 using Migrations.Runner.Cli;
 using Migrations.Runner.Schema;
 using Migrations.Tests.Infrastructure;
@@ -132,22 +133,24 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     public async Task Baseline_of_the_production_schema_records_the_versions_and_up_then_applies_only_later_migrations()
     {
         // Arrange: production as found, and a fresh database migrated the normal way, both then given migration 1001.
-        var production = await db.CreateDatabaseAsync();
-        await Db.ExecuteAsync(production, await File.ReadAllTextAsync(Path.Combine(Repository.LegacySql, "production", "schema.sql")));
+        var production = await db.CreateProductionDatabaseAsync();
         var fresh = await db.CreateDatabaseAsync();
-        var latest = Db.Service(fresh).Catalog().Max(m => m.Version);
+        var atProduction = Repository.ProductionVersion;
+        var versions = MigrationSet.Default.Entries.Select(m => m.Version).ToList();
+        var later = versions.Count(v => v > atProduction) + 1;
 
         // Act
-        var baseline = await Cli.RunAsync(production, "baseline", "--version", $"{latest}");
+        var baseline = await Cli.RunAsync(production, "baseline", "--version", $"{atProduction}");
         var up = await Cli.RunAsync(production, "up", "--to", "1001", "--assembly", MigrationsAssembly, "--assembly", Cli.SamplesAssembly);
         await Cli.RunAsync(fresh, "up", "--to", "1001", "--assembly", MigrationsAssembly, "--assembly", Cli.SamplesAssembly);
 
         // Assert
         Assert.True(baseline.ExitCode == ExitCodes.Success, baseline.ToString());
-        Assert.Contains($"Proved: the schema equals migrations 1..{latest}", baseline.Out, StringComparison.Ordinal);
+        Assert.Contains($"Proved: the schema equals migrations 1..{atProduction}", baseline.Out, StringComparison.Ordinal);
         Assert.True(up.ExitCode == ExitCodes.Success, up.ToString());
-        Assert.Contains("Applied 1 migration ", up.Out, StringComparison.Ordinal);
-        Assert.Equal([.. Enumerable.Range(1, (int)latest).Select(v => (long)v), 1001L], await Db.AppliedVersionsAsync(production));
+        Assert.Contains($"Applied {later} migration{(later == 1 ? "" : "s")} ", up.Out, StringComparison.Ordinal);
+        Assert.Equal([.. versions.Where(v => v > atProduction), 1001L], CliOutput.ReportedVersions(up.Out));
+        Assert.Equal([.. versions, 1001L], await Db.AppliedVersionsAsync(production));
         var differences = SchemaComparer.Compare(await Db.SnapshotAsync(fresh), await Db.SnapshotAsync(production));
         Assert.True(differences.Count == 0, Db.Describe(differences));
     }
@@ -155,18 +158,17 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     [Fact]
     public async Task Baseline_refuses_a_database_with_a_hand_made_change_and_prints_the_difference_unless_forced()
     {
-        var production = await db.CreateDatabaseAsync();
-        await Db.ExecuteAsync(production, await File.ReadAllTextAsync(Path.Combine(Repository.LegacySql, "production", "schema.sql")));
+        var production = await db.CreateProductionDatabaseAsync();
         await Db.ExecuteAsync(production, "CREATE INDEX hand_made_idx ON users (display_name)");
-        var latest = $"{Db.Service(production).Catalog().Max(m => m.Version)}";
+        var atProduction = $"{Repository.ProductionVersion}";
 
-        var refused = await Cli.RunAsync(production, "baseline", "--version", latest);
+        var refused = await Cli.RunAsync(production, "baseline", "--version", atProduction);
         var versionsAfterRefusal = await Db.AppliedVersionsAsync(production);
-        var forced = await Cli.RunAsync(production, "baseline", "--version", latest, "--force");
-        var again = await Cli.RunAsync(production, "baseline", "--version", latest);
+        var forced = await Cli.RunAsync(production, "baseline", "--version", atProduction, "--force");
+        var again = await Cli.RunAsync(production, "baseline", "--version", atProduction);
 
         Assert.Equal(ExitCodes.Failure, refused.ExitCode);
-        Assert.Contains("refusing to baseline: the schema differs", refused.Error, StringComparison.Ordinal);
+        Assert.Contains($"refusing to baseline: the schema differs from migrations 1..{atProduction} in 1 way", refused.Error, StringComparison.Ordinal);
         Assert.Contains("index public.hand_made_idx", refused.Error, StringComparison.Ordinal);
         Assert.Empty(versionsAfterRefusal);
         Assert.Equal(ExitCodes.Success, forced.ExitCode);
@@ -190,7 +192,7 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     public async Task An_applied_migration_whose_sql_changed_is_reported_blocks_up_and_repair_accepts_it()
     {
         var database = await db.CreateDatabaseAsync();
-        var plain = new Dictionary<string, string> { ["DATABASE_CONNECTION_STRING"] = database };
+        var plain = Cli.EnvironmentFor(database);
         var edited = new Dictionary<string, string>(plain) { ["SAMPLES_EDIT_1001"] = "fixed a typo" };
         await Cli.RunProcessAsync(plain, "up", "--to", "1002", "--assembly", Cli.SamplesAssembly);
 

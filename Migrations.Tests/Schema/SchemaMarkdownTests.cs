@@ -91,10 +91,5 @@ public sealed class SchemaMarkdownTests(DatabaseFixture fixture) : IClassFixture
         Assert.Contains("    a_items |o--o{ b_items : \"items_parent_fk\"\n", markdown, StringComparison.Ordinal);
     }
 
-    private async Task<SchemaSnapshot> SampleSnapshotAsync()
-    {
-        var database = await fixture.CreateDatabaseAsync();
-        await Db.ExecuteAsync(database, SampleSchema.Sql);
-        return await Db.SnapshotAsync(database);
-    }
+    private async Task<SchemaSnapshot> SampleSnapshotAsync() => await Db.SnapshotAsync(await SampleSchema.CreateDatabaseAsync(fixture));
 }

@@ -13,7 +13,7 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
 
     [Fact]
     public async Task Snapshot_of_restored_dump_equals_snapshot_of_original() =>
-        await AssertDumpRestoresSameSnapshotAsync(await SampleDatabaseAsync());
+        await AssertDumpRestoresSameSnapshotAsync(await SampleSchema.CreateDatabaseAsync(fixture));
 
     [Fact]
     public async Task Snapshot_of_restored_dump_of_the_migrated_schema_equals_snapshot_of_original() =>
@@ -22,20 +22,20 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
     [Fact]
     public async Task The_runners_catalog_connection_reads_the_snapshot_a_full_connection_reads()
     {
-        var database = await SampleDatabaseAsync();
+        var database = await SampleSchema.CreateDatabaseAsync(fixture);
         await Db.ExecuteAsync(database, "INSERT INTO public.users (email, mood) VALUES ('a@example.com', 'happy')");
 
         await using var catalog = await Database.OpenForCatalogAsync(database);
         var throughCatalog = await SchemaReader.ReadAsync(catalog, WithPrivileges);
 
-        Assert.Equal((await ReadAsync(database, WithPrivileges)).ToJson(), throughCatalog.ToJson());
+        Assert.Equal((await Db.SnapshotAsync(database, WithPrivileges)).ToJson(), throughCatalog.ToJson());
         Assert.NotEmpty(throughCatalog.Enums);
     }
 
     [Fact]
     public async Task Snapshot_covers_every_kind_of_object()
     {
-        var s = await ReadAsync(await SampleDatabaseAsync());
+        var s = await Db.SnapshotAsync(await SampleSchema.CreateDatabaseAsync(fixture));
 
         Assert.Contains(s.Extensions, e => e.Name == "pgcrypto" && e.Schema == "public");
         Assert.Contains(s.Schemas, n => n.Name == "app" && n.Comment == "Application objects");
@@ -110,7 +110,7 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
     [Fact]
     public async Task Snapshot_does_not_depend_on_the_session_search_path_and_leaves_it_as_it_was()
     {
-        var database = await SampleDatabaseAsync();
+        var database = await SampleSchema.CreateDatabaseAsync(fixture);
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
 
@@ -129,7 +129,8 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
     [Fact]
     public async Task Reader_works_in_a_read_only_database_and_leaves_no_transaction_open()
     {
-        var database = await SampleDatabaseAsync();
+        var database = await SampleSchema.CreateDatabaseAsync(fixture);
+        var writable = await Db.SnapshotAsync(database);
         var name = new NpgsqlConnectionStringBuilder(database).Database;
         await fixture.ExecuteOnServerAsync($"ALTER DATABASE \"{name}\" SET default_transaction_read_only = on");
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
@@ -137,7 +138,9 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
 
         var snapshot = await SchemaReader.ReadAsync(connection);
 
-        Assert.NotEmpty(snapshot.Tables);
+        Assert.Equal("on", await ScalarAsync(connection, "SHOW transaction_read_only"));
+        Assert.Equal(writable.ToJson(), snapshot.ToJson());
+        // Npgsql refuses to begin a transaction while one is open on the connection.
         await using var transaction = await connection.BeginTransactionAsync();
     }
 
@@ -154,14 +157,14 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
             CREATE TABLE public.kept (id int);
             """);
 
-        var snapshot = await ReadAsync(database);
+        var snapshot = await Db.SnapshotAsync(database);
         var json = snapshot.ToJson();
         Assert.DoesNotContain("VersionInfo", json, StringComparison.Ordinal);
         Assert.DoesNotContain("UC_Version", json, StringComparison.Ordinal);
         Assert.Empty(snapshot.Sequences);
         Assert.Equal(["public.kept"], snapshot.Tables.Select(t => t.QualifiedName));
 
-        var everything = await ReadAsync(database, new SnapshotOptions { ExcludedTables = [] });
+        var everything = await Db.SnapshotAsync(database, new SnapshotOptions { ExcludedTables = [] });
         Assert.Equal(["ops.VersionInfoChecksums", "public.VersionInfo", "public.kept"], everything.Tables.Select(t => t.QualifiedName));
         Assert.Contains(everything.Indexes, i => i.Name == "UC_Version");
         Assert.Contains(everything.Sequences, q => q.OwnedBy == "ops.VersionInfoChecksums.id");
@@ -170,20 +173,20 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
     [Fact]
     public async Task Privileges_are_read_only_when_asked_for()
     {
-        var database = await SampleDatabaseAsync();
+        var database = await SampleSchema.CreateDatabaseAsync(fixture);
 
-        var without = await ReadAsync(database);
+        var without = await Db.SnapshotAsync(database);
         Assert.All(without.Views, v => Assert.Null(v.Privileges));
         Assert.All(without.Tables.SelectMany(t => t.Columns), c => Assert.Null(c.Grants));
 
-        var with = await ReadAsync(database, WithPrivileges);
+        var with = await Db.SnapshotAsync(database, WithPrivileges);
         var view = Assert.Single(with.Views, v => v.Name == "active_users").Privileges;
         Assert.NotNull(view);
         Assert.Contains("=r/" + view.Owner, view.Grants);
         Assert.NotNull(Assert.Single(with.Functions, f => f.Name == "touch").Privileges);
 
         await Db.ExecuteAsync(database, "GRANT UPDATE (display_name) ON public.users TO PUBLIC");
-        var column = Column(Table(await ReadAsync(database, WithPrivileges), "public.users"), "display_name");
+        var column = Column(Table(await Db.SnapshotAsync(database, WithPrivileges), "public.users"), "display_name");
         Assert.NotNull(column.Grants);
         Assert.Single(column.Grants);
     }
@@ -191,19 +194,19 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
     [Fact]
     public async Task Revoking_a_grant_again_gives_the_snapshot_of_never_granting_it()
     {
-        var database = await SampleDatabaseAsync();
-        var before = await ReadAsync(database, WithPrivileges);
+        var database = await SampleSchema.CreateDatabaseAsync(fixture);
+        var before = await Db.SnapshotAsync(database, WithPrivileges);
 
         await Db.ExecuteAsync(database, "GRANT INSERT ON app.orders TO PUBLIC; REVOKE INSERT ON app.orders FROM PUBLIC");
 
-        var after = await ReadAsync(database, WithPrivileges);
+        var after = await Db.SnapshotAsync(database, WithPrivileges);
         Assert.True(before == after, Db.Describe(SchemaComparer.Compare(before, after)));
     }
 
     [Fact]
     public async Task Json_round_trip_preserves_equality_and_bytes()
     {
-        var snapshot = await ReadAsync(await SampleDatabaseAsync(), WithPrivileges);
+        var snapshot = await Db.SnapshotAsync(await SampleSchema.CreateDatabaseAsync(fixture), WithPrivileges);
 
         var json = snapshot.ToJson();
         var parsed = SchemaSnapshot.FromJson(json);
@@ -217,8 +220,8 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
     [Fact]
     public async Task Two_databases_built_by_the_same_sql_give_byte_equal_json()
     {
-        var first = await ReadAsync(await SampleDatabaseAsync(), WithPrivileges);
-        var second = await ReadAsync(await SampleDatabaseAsync(), WithPrivileges);
+        var first = await Db.SnapshotAsync(await SampleSchema.CreateDatabaseAsync(fixture), WithPrivileges);
+        var second = await Db.SnapshotAsync(await SampleSchema.CreateDatabaseAsync(fixture), WithPrivileges);
 
         Assert.Equal(first.ToJson(), second.ToJson());
     }
@@ -265,8 +268,8 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
             var restored = await fixture.CreateDatabaseAsync();
             await RunPostgresToolAsync("psql", "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", dumpFile, "--dbname", Libpq(restored));
 
-            var expected = await ReadAsync(original, WithPrivileges);
-            var actual = await ReadAsync(restored, WithPrivileges);
+            var expected = await Db.SnapshotAsync(original, WithPrivileges);
+            var actual = await Db.SnapshotAsync(restored, WithPrivileges);
             Assert.True(expected == actual, Db.Describe(SchemaComparer.Compare(expected, actual)));
             Assert.Equal(expected.ToJson(), actual.ToJson());
         }
@@ -274,20 +277,6 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
         {
             File.Delete(dumpFile);
         }
-    }
-
-    private async Task<string> SampleDatabaseAsync()
-    {
-        var database = await fixture.CreateDatabaseAsync();
-        await Db.ExecuteAsync(database, SampleSchema.Sql);
-        return database;
-    }
-
-    private static async Task<SchemaSnapshot> ReadAsync(string connectionString, SnapshotOptions? options = null)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        return await SchemaReader.ReadAsync(connection, options);
     }
 
     private static TableInfo Table(SchemaSnapshot snapshot, string qualifiedName) => Assert.Single(snapshot.Tables, t => t.QualifiedName == qualifiedName);

@@ -1,17 +1,13 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Migrations.Runner.Cli;
-using Migrations.Runner.Session;
 using Migrations.Runner.Schema;
-using Migrations.Tests.Infrastructure;
 using Npgsql;
 
-namespace Migrations.Tests.Reliability;
+namespace Migrations.Tests.Infrastructure;
 
 /// <summary>Databases for the sample migrations, their settings, and what a clean run of them leaves.</summary>
-public static partial class SampleDatabases
+public static class SampleDatabases
 {
     /// <summary>Every sample version up to the slow set, in order: what <c>up --to 2005</c> applies.</summary>
     public static IReadOnlyList<long> ThroughSlowSet { get; } = [1001, 1002, 1003, 1004, 1005, 1100, 2001, 2002, 2003, 2004, 2005];
@@ -88,78 +84,4 @@ public static partial class SampleDatabases
 
     /// <summary>Sample versions applied in order up to and including <paramref name="last"/>.</summary>
     public static List<long> Through(long last) => [.. ThroughSlowSet.Concat([2100L, 2101, 2200]).Where(v => v <= last)];
-
-    /// <summary>Versions a runner's stdout reports, one migration line each.</summary>
-    public static List<long> ReportedVersions(string stdout) =>
-        [.. StepLine().Matches(stdout).Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
-
-    /// <summary>Waits for the process and collects everything it printed.</summary>
-    public static async Task<CliResult> CollectAsync(Process process)
-    {
-        ArgumentNullException.ThrowIfNull(process);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
-
-    /// <summary>The environment of a runner process pointed at <paramref name="database"/>.</summary>
-    public static Dictionary<string, string> EnvironmentFor(string database) => new() { ["DATABASE_CONNECTION_STRING"] = database };
-
-    /// <summary>Who holds the migration lock of the database now; null when nobody does.</summary>
-    public static async Task<LockHolder?> LockHolderAsync(string database)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        return await MigrationLock.FindHolderAsync(connection);
-    }
-
-    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes; returns how long it took, or null.</summary>
-    public static async Task<TimeSpan?> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, TimeSpan? interval = null)
-    {
-        ArgumentNullException.ThrowIfNull(condition);
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < timeout)
-        {
-            if (await condition())
-            {
-                return watch.Elapsed;
-            }
-
-            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(20));
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// What every error the runner prints must look like: one <c>error: ...</c> line, after at most progress lines
-    /// (a lock wait, a note), then only indented details, further <c>error:</c> lines (the parser reports each problem)
-    /// and one <c>next:</c>; never a stack trace.
-    /// </summary>
-    public static void AssertOneLineError(CliResult result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var progress = lines.TakeWhile(l => l.StartsWith("note: ", StringComparison.Ordinal) || l.StartsWith("waiting for the migration lock", StringComparison.Ordinal)).Count();
-        Assert.True(progress < lines.Length && lines[progress].StartsWith("error: ", StringComparison.Ordinal), "stderr has no 'error: ' line where expected:\n" + result);
-        Assert.All(lines.Skip(progress + 1), l => Assert.Matches("^(error: |next: |  )", l));
-        Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
-    }
-
-    /// <summary>The first <c>error:</c> line, or the first line when there is none.</summary>
-    public static string ErrorLine(string stderr)
-    {
-        ArgumentNullException.ThrowIfNull(stderr);
-        return stderr.Split('\n').FirstOrDefault(l => l.StartsWith("error: ", StringComparison.Ordinal))?.TrimEnd('\r') ?? FirstLine(stderr);
-    }
-
-    public static string FirstLine(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return text.Split('\n', 2)[0].TrimEnd('\r');
-    }
-
-    [GeneratedRegex(@"(?m)^\s+(\d+)\s+S\d+_\w+\s+\d+ ms\s*$")]
-    private static partial Regex StepLine();
 }
