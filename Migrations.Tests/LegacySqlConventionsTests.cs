@@ -17,7 +17,9 @@ public partial class LegacySqlConventionsTests
         [.. Directory.GetFiles(Repository.LegacySql, "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
 
     private static readonly string[] RollbackFiles =
-        [.. Directory.GetFiles(Path.Combine(Repository.LegacySql, "rollback"), "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        [.. Directory.GetFiles(Path.Combine(Repository.LegacySql, "rollback"), "*.sql")
+            .Select(Path.GetFileName)
+            .Order(StringComparer.Ordinal)!];
 
     private static readonly (long Version, Type Type)[] Classes =
         [.. typeof(LegacyScript).Assembly.GetTypes()
@@ -53,7 +55,9 @@ public partial class LegacySqlConventionsTests
             var pascal = string.Concat(file[4..^4].Split('_').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
             var type = Assert.Single(Classes, c => c.Version == number).Type;
             Assert.Equal($"M{number:0000}_{pascal}", type.Name);
-            Assert.True(File.Exists(Path.Combine(Repository.Root, "Migrations", type.Name + ".cs")), $"{type.Name} is not in Migrations/{type.Name}.cs");
+            Assert.True(
+                File.Exists(Path.Combine(Repository.Root, "Migrations", type.Name + ".cs")),
+                $"{type.Name} is not in Migrations/{type.Name}.cs");
         }
     }
 
@@ -94,12 +98,15 @@ public partial class LegacySqlConventionsTests
         foreach (var file in UpFiles)
         {
             var type = Assert.Single(Classes, c => c.Version == int.Parse(file[..3], CultureInfo.InvariantCulture)).Type;
-            var concurrent = File.ReadAllText(Path.Combine(Repository.LegacySql, file)).Contains("CONCURRENTLY", StringComparison.OrdinalIgnoreCase);
+            var concurrent = File.ReadAllText(Path.Combine(Repository.LegacySql, file))
+                .Contains("CONCURRENTLY", StringComparison.OrdinalIgnoreCase);
             var attribute = type.GetCustomAttribute<MigrationAttribute>()!;
             Assert.True(
                 concurrent == (attribute.TransactionBehavior == TransactionBehavior.None),
                 $"{type.Name}: CONCURRENTLY in {file} = {concurrent}, but TransactionBehavior = {attribute.TransactionBehavior}");
-            Assert.True(!concurrent || typeof(StatementByStatementMigration).IsAssignableFrom(type), $"{type.Name} must send one statement per command");
+            Assert.True(
+                !concurrent || typeof(StatementByStatementMigration).IsAssignableFrom(type),
+                $"{type.Name} must send one statement per command");
         }
     }
 

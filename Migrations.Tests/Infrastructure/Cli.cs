@@ -18,7 +18,8 @@ public static class Cli
 {
     public static string SamplesAssembly => Path.Combine(AppContext.BaseDirectory, "Migrations.Tests.Samples.dll");
 
-    public static async Task<CliResult> RunWithAsync(IReadOnlyDictionary<string, string>? environment, string? workingDirectory, params string[] args)
+    public static async Task<CliResult> RunWithAsync(
+        IReadOnlyDictionary<string, string>? environment, string? workingDirectory, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();

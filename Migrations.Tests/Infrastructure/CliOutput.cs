@@ -15,8 +15,15 @@ public static partial class CliOutput
     {
         ArgumentNullException.ThrowIfNull(result);
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var progress = lines.TakeWhile(l => l.StartsWith("note: ", StringComparison.Ordinal) || l.StartsWith("waiting for the migration lock", StringComparison.Ordinal)).Count();
-        Assert.True(progress < lines.Length && lines[progress].StartsWith("error: ", StringComparison.Ordinal), "stderr has no 'error: ' line where expected:\n" + result);
+        var progress = lines
+            .TakeWhile(
+                l => l.StartsWith(
+                    "note: ",
+                    StringComparison.Ordinal) || l.StartsWith("waiting for the migration lock", StringComparison.Ordinal))
+            .Count();
+        Assert.True(
+            progress < lines.Length && lines[progress].StartsWith("error: ", StringComparison.Ordinal),
+            "stderr has no 'error: ' line where expected:\n" + result);
         Assert.All(lines.Skip(progress + 1), l => Assert.Matches("^(error: |next: |  )", l));
         Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
     }
@@ -25,7 +32,8 @@ public static partial class CliOutput
     public static string ErrorLine(string stderr)
     {
         ArgumentNullException.ThrowIfNull(stderr);
-        return stderr.Split('\n').FirstOrDefault(l => l.StartsWith("error: ", StringComparison.Ordinal))?.TrimEnd('\r') ?? FirstLine(stderr);
+        return stderr.Split('\n').FirstOrDefault(l => l.StartsWith("error: ", StringComparison.Ordinal))?.TrimEnd('\r')
+            ?? FirstLine(stderr);
     }
 
     /// <summary>The <c>next:</c> line, or null when there is none.</summary>
@@ -41,7 +49,9 @@ public static partial class CliOutput
         return text.Split('\n', 2)[0].TrimEnd('\r');
     }
 
-    /// <summary>The versions a run reports on stdout, one line per migration (<c>  14  M0014_AddWidgetsTable  3 ms</c>), in order.</summary>
+    /// <summary>
+    /// The versions a run reports on stdout, one line per migration (<c>  14  M0014_AddWidgetsTable  3 ms</c>), in order.
+    /// </summary>
     public static List<long> ReportedVersions(string stdout)
     {
         ArgumentNullException.ThrowIfNull(stdout);

@@ -48,6 +48,19 @@ public static class Db
         return await SchemaReader.ReadAsync(connection, options);
     }
 
+    /// <summary>Records <paramref name="version"/> as applied in VersionInfo without running anything, as a newer build would.</summary>
+    public static Task RecordAppliedAsync(string connectionString, long version, string description) =>
+        ExecuteAsync(connectionString, $"""
+            INSERT INTO "VersionInfo" ("Version", "AppliedOn", "Description")
+            VALUES ({version}, now(), '{description.Replace("'", "''", StringComparison.Ordinal)}')
+            """);
+
+    /// <summary>The tables of schema public, the runner's VersionInfo and VersionInfoChecksums left out.</summary>
+    public static async Task<long> ApplicationTableCountAsync(string connectionString) =>
+        await ScalarAsync<long>(connectionString, """
+            SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('VersionInfo', 'VersionInfoChecksums')
+            """);
+
     /// <summary>Differences as text, one per line, for assertion messages.</summary>
     public static string Describe(IReadOnlyList<SchemaDifference> differences) =>
         differences.Count == 0 ? "(none)" : string.Join("\n", differences.Select(d => d.Describe()));

@@ -22,9 +22,14 @@ public static class Repository
     {
         var path = Path.Combine(LegacySql, "production", "VERSION");
         var text = File.ReadAllText(path);
-        return text.EndsWith('\n') && long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0
-            ? version
-            : throw new InvalidOperationException($"{path} must hold one version number and a newline, not '{text}'");
+        if (text.EndsWith('\n')
+            && long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            && version > 0)
+        {
+            return version;
+        }
+
+        throw new InvalidOperationException($"{path} must hold one version number and a newline, not '{text}'");
     }
 
     private static string FindRoot()

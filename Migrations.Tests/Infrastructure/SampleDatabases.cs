@@ -65,7 +65,8 @@ public static class SampleDatabases
             var database = await CreateAsync(db, pastBrokenScript: t >= 1100);
             if (t > 0)
             {
-                var run = await Cli.RunAsync(database, "up", "--to", t.ToString(CultureInfo.InvariantCulture), "--assembly", Cli.SamplesAssembly);
+                var to = t.ToString(CultureInfo.InvariantCulture);
+                var run = await Cli.RunAsync(database, "up", "--to", to, "--assembly", Cli.SamplesAssembly);
                 if (run.ExitCode != ExitCodes.Success)
                 {
                     throw new InvalidOperationException("the clean reference run failed:\n" + run);
@@ -75,7 +76,10 @@ public static class SampleDatabases
             return await Db.SnapshotAsync(database);
         })).Value;
 
-    /// <summary>Fails with the differences when the database's schema is not what a clean run to <paramref name="target"/> leaves.</summary>
+    /// <summary>
+    /// Fails with the differences when the database's schema is not what a clean run to <paramref name="target"/>
+    /// leaves.
+    /// </summary>
     public static async Task AssertSchemaEqualsCleanRunAsync(DatabaseFixture db, string database, long target)
     {
         var differences = SchemaComparer.Compare(await ReferenceAsync(db, target), await Db.SnapshotAsync(database));

@@ -39,7 +39,9 @@ public class FluentMigratorParityTests(DatabaseFixture db) : IClassFixture<Datab
         if (set == "parity")
         {
             // P0003 asked whether P0002's column exists, in the same run: the answer must have been yes.
-            Assert.True(await Db.ScalarAsync<bool>(ours, "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'parity' AND column_name = 'seen_remark')"));
+            Assert.True(await Db.ScalarAsync<bool>(ours, """
+                SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'parity' AND column_name = 'seen_remark')
+                """));
         }
 
         await Db.Service(ours, MigrationSet.Load([assembly.Location])).DownToAsync(0);
@@ -145,7 +147,8 @@ public class FluentMigratorParityTests(DatabaseFixture db) : IClassFixture<Datab
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (eventId.Id == SqlEventId)
             {

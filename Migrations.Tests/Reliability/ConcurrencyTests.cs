@@ -24,7 +24,9 @@ public class ConcurrencyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
             var environment = Cli.EnvironmentFor(database);
             var wall = Stopwatch.StartNew();
 
-            var processes = Enumerable.Range(0, k).Select(_ => Cli.Start(environment, "up", "--to", "2005", "--assembly", Cli.SamplesAssembly)).ToList();
+            var processes = Enumerable.Range(0, k)
+                .Select(_ => Cli.Start(environment, "up", "--to", "2005", "--assembly", Cli.SamplesAssembly))
+                .ToList();
             var results = await Task.WhenAll(processes.Select(p => p.Completion));
             wall.Stop();
             processes.ForEach(p => p.Dispose());
@@ -33,11 +35,17 @@ public class ConcurrencyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
             var reported = results.SelectMany(r => CliOutput.ReportedVersions(r.Out)).Order().ToList();
             Assert.Equal(SampleDatabases.ThroughSlowSet, reported);
             Assert.Equal(SampleDatabases.ThroughSlowSet, await Db.AppliedVersionsAsync(database));
-            Assert.Equal(SampleDatabases.ThroughSlowSet.Count, await Db.ScalarAsync<long>(database, """SELECT count(DISTINCT "Version") FROM "VersionInfo" """));
-            Assert.Equal(10L, await Db.ScalarAsync<long>(database, @"SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND (tablename LIKE 'sample\_1%' OR tablename LIKE 'slow\_%')"));
+            Assert.Equal(
+                SampleDatabases.ThroughSlowSet.Count,
+                await Db.ScalarAsync<long>(database, """SELECT count(DISTINCT "Version") FROM "VersionInfo" """));
+            Assert.Equal(10L, await Db.ScalarAsync<long>(database, """
+                SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND (tablename LIKE 'sample\_1%' OR tablename LIKE 'slow\_%')
+                """));
             await SampleDatabases.AssertSchemaEqualsCleanRunAsync(db, database, 2005);
             var waiters = results.Where(r => r.Error.Contains(WaitingMessage, StringComparison.Ordinal)).ToList();
-            Assert.True(waiters.Count >= 1, $"trial {trial}: no runner waited, so the lock was never contended:\n{string.Join("\n", results.Select(r => r.ToString()))}");
+            Assert.True(
+                waiters.Count >= 1,
+                $"trial {trial}: no runner waited, so the lock was never contended:\n{string.Join("\n", results)}");
             Assert.All(waiters, w => Assert.Contains("(Migrations.Runner", w.Error, StringComparison.Ordinal));
             Assert.Single(results, r => CliOutput.ReportedVersions(r.Out).Contains(1001));
 
@@ -97,7 +105,9 @@ public class ConcurrencyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
             else
             {
                 order = "rollback-then-up";
-                Assert.True(reverted.SequenceEqual([2003L, 2002]) && applied.SequenceEqual([2002L, 2003, 2004, 2005]), $"interleaved:\n{up}\n{rollback}");
+                Assert.True(
+                    reverted.SequenceEqual([2003L, 2002]) && applied.SequenceEqual([2002L, 2003, 2004, 2005]),
+                    $"interleaved:\n{up}\n{rollback}");
                 Assert.Equal(SampleDatabases.Through(2005), versions);
             }
 
@@ -158,7 +168,9 @@ public class ConcurrencyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     private static Dictionary<string, object?> Outcomes(Dictionary<string, int> outcomes) => new()
     {
         ["trialsPassed"] = outcomes.Values.Sum(),
-        ["orders"] = string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Key} {o.Value}"))),
+        ["orders"] = string.Join(", ", outcomes
+            .OrderBy(o => o.Key, StringComparer.Ordinal)
+            .Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Key} {o.Value}"))),
     };
 
     private static long Median(IEnumerable<long> values)

@@ -47,13 +47,17 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
             {
                 // A runner that beat the kill must have finished its run properly.
                 Assert.True(midRun || killed.ExitCode == ExitCodes.Success, killed.ToString());
-                var lockFreed = await Poll.UntilAsync(async () => await RunnerSessions.LockHolderAsync(database) is null, TimeSpan.FromSeconds(10));
+                var lockFreed = await Poll.UntilAsync(
+                    async () => await RunnerSessions.LockHolderAsync(database) is null,
+                    TimeSpan.FromSeconds(10));
                 Assert.True(lockFreed is not null, "the migration lock is still held 10 s after the kill");
                 figures["lockFreedMs"] = (long)lockFreed.Value.TotalMilliseconds;
                 // The killed runner's migration session ends when the server notices its client is gone (within a second
                 // on PostgreSQL 14 and later), rolling back the migration in flight; what it leaves applied is read once
                 // it is gone.
-                var sessionsGone = await Poll.UntilAsync(async () => await RunnerSessions.CountAsync(database) == 0, TimeSpan.FromSeconds(10));
+                var sessionsGone = await Poll.UntilAsync(
+                    async () => await RunnerSessions.CountAsync(database) == 0,
+                    TimeSpan.FromSeconds(10));
                 Assert.True(sessionsGone is not null, "the killed runner's sessions outlived it by 10 s");
                 figures["sessionsGoneMs"] = (long)sessionsGone.Value.TotalMilliseconds;
                 // Read without the runner's own checks, which a half-made VersionInfo would trip before the rerun could show what it does.
@@ -67,7 +71,9 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
                 var rerun = await Cli.RunAsync(database, "up", "--to", "2005", "--assembly", Cli.SamplesAssembly);
                 figures["rerunMs"] = watch.ElapsedMilliseconds;
 
-                Assert.True(rerun.ExitCode == ExitCodes.Success, $"killed after {appliedAtKill.Count} migrations, the rerun failed:\n{rerun}");
+                Assert.True(
+                    rerun.ExitCode == ExitCodes.Success,
+                    $"killed after {appliedAtKill.Count} migrations, the rerun failed:\n{rerun}");
                 Assert.Equal(SampleDatabases.ThroughSlowSet.Skip(appliedAtKill.Count), CliOutput.ReportedVersions(rerun.Out));
                 Assert.Equal(SampleDatabases.ThroughSlowSet, await Db.AppliedVersionsAsync(database));
                 await SampleDatabases.AssertSchemaEqualsCleanRunAsync(db, database, 2005);
@@ -98,7 +104,9 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
             ["firstFailure"] = failures.FirstOrDefault()?.Split('\n').Take(6).Aggregate((a, b) => a + " / " + b),
         });
         Assert.True(failures.Count == 0, $"{failures.Count} of {trials.Count} trials failed:\n{string.Join("\n\n", failures)}");
-        Assert.True(midRunKills >= trials.Count - (trials.Count / 5), $"only {midRunKills} of {trials.Count} kills landed before the run ended");
+        Assert.True(
+            midRunKills >= trials.Count - (trials.Count / 5),
+            $"only {midRunKills} of {trials.Count} kills landed before the run ended");
     }
 
     /// <summary>
@@ -118,7 +126,8 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
             TimeSpan.FromMilliseconds(50));
         Assert.True(
             sleeping is not null && !runner.HasExited,
-            "the runner's session never showed up sleeping in 2001:\n" + (runner.HasExited ? (await runner.Completion).ToString() : "(still running)"));
+            "the runner's session never showed up sleeping in 2001:\n"
+            + (runner.HasExited ? (await runner.Completion).ToString() : "(still running)"));
         runner.Kill();
         await runner.Completion;
         var sessionsGone = await Poll.UntilAsync(async () => await RunnerSessions.CountAsync(database) == 0, TimeSpan.FromSeconds(15));
@@ -142,7 +151,10 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         await Db.ExecuteAsync(database, """CREATE TABLE "VersionInfo" ("Version" bigint NOT NULL)""");
         if (stepsDone == 2)
         {
-            await Db.ExecuteAsync(database, """CREATE UNIQUE INDEX "UC_Version" ON "VersionInfo" ("Version"); ALTER TABLE "VersionInfo" ADD "AppliedOn" timestamp""");
+            await Db.ExecuteAsync(database, """
+                CREATE UNIQUE INDEX "UC_Version" ON "VersionInfo" ("Version");
+                ALTER TABLE "VersionInfo" ADD "AppliedOn" timestamp;
+                """);
         }
 
         var rerun = await Cli.RunAsync(database, "up", "--to", "1005", "--assembly", Cli.SamplesAssembly);
@@ -154,14 +166,21 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 
     private static async Task<List<long>> RecordedVersionsAsync(string database) =>
         await Db.ScalarAsync<bool>(database, """SELECT to_regclass('public."VersionInfo"') IS NOT NULL""")
-            ? [.. (await Db.ScalarAsync<long[]>(database, """SELECT coalesce(array_agg("Version" ORDER BY "Version"), '{}') FROM public."VersionInfo" """))!]
+            ? [.. (await Db.ScalarAsync<long[]>(
+                database, """SELECT coalesce(array_agg("Version" ORDER BY "Version"), '{}') FROM public."VersionInfo" """))!]
             : [];
 
     private static async Task<long> VersionInfoColumnsAsync(string database) =>
-        await Db.ScalarAsync<long>(database, """SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('public."VersionInfo"') AND attnum > 0 AND NOT attisdropped""");
+        await Db.ScalarAsync<long>(database, """
+            SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('public."VersionInfo"') AND attnum > 0 AND NOT attisdropped
+            """);
 
     private static string Histogram(List<Dictionary<string, object?>> trials, string key) =>
-        string.Join(" ", trials.Where(t => t.ContainsKey(key)).GroupBy(t => Convert.ToInt64(t[key], System.Globalization.CultureInfo.InvariantCulture)).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count()}"));
+        string.Join(" ", trials
+            .Where(t => t.ContainsKey(key))
+            .GroupBy(t => Convert.ToInt64(t[key], System.Globalization.CultureInfo.InvariantCulture))
+            .OrderBy(g => g.Key)
+            .Select(g => $"{g.Key}:{g.Count()}"));
 
     private static long? Max(List<Dictionary<string, object?>> trials, string key) =>
         trials.Where(t => t.ContainsKey(key)).Select(t => (long?)t[key]).Max();

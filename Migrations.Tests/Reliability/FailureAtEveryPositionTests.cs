@@ -15,7 +15,8 @@ public class FailureAtEveryPositionTests(DatabaseFixture db) : IClassFixture<Dat
     [InlineData(1003, "S1003_SampleThree")]
     [InlineData(1004, "S1004_SampleFour")]
     [InlineData(1005, "S1005_SampleFive")]
-    public async Task A_run_failing_at_this_migration_leaves_the_state_of_a_clean_run_to_the_one_before_and_a_rerun_ends_equal_to_a_clean_run(long failing, string name)
+    public async Task A_run_failing_at_this_migration_leaves_the_state_of_a_clean_run_to_the_one_before_and_a_rerun_ends_as_a_clean_run(
+        long failing, string name)
     {
         var before = failing - 1;
         var database = await SampleDatabases.CreateAsync(db, pastBrokenScript: false);
@@ -25,9 +26,15 @@ public class FailureAtEveryPositionTests(DatabaseFixture db) : IClassFixture<Dat
 
         Assert.Equal(ExitCodes.Failure, failed.ExitCode);
         CliOutput.AssertOneLineError(failed);
-        Assert.StartsWith($"error: migration {failing} {name} failed: P0001 sample migration {failing} fails on purpose", failed.Error, StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"error: migration {failing} {name} failed: P0001 sample migration {failing} fails on purpose",
+            failed.Error,
+            StringComparison.Ordinal);
         Assert.Contains("\n  hint: ALTER DATABASE ... RESET samples.fail_at\n", failed.Error, StringComparison.Ordinal);
-        Assert.Contains("\n  its transaction was rolled back: the schema and VersionInfo are as before it", failed.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "\n  its transaction was rolled back: the schema and VersionInfo are as before it",
+            failed.Error,
+            StringComparison.Ordinal);
         Assert.StartsWith("next: fix the migration", CliOutput.NextLine(failed.Error), StringComparison.Ordinal);
         Assert.Equal(SampleDatabases.Through(before), await Db.AppliedVersionsAsync(database));
         Assert.Equal(SampleDatabases.Through(before), CliOutput.ReportedVersions(failed.Out));

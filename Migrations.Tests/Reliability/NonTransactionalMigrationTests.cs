@@ -16,7 +16,8 @@ public partial class NonTransactionalMigrationTests(DatabaseFixture db) : IClass
     [Theory]
     [InlineData("the printed DROP INDEX CONCURRENTLY")]
     [InlineData("up --drop-invalid-indexes")]
-    public async Task A_failed_concurrent_index_is_left_INVALID_the_rerun_is_refused_with_the_drop_to_run_and_recovery_ends_equal_to_a_clean_run(string recovery)
+    public async Task A_failed_concurrent_index_is_left_INVALID_the_rerun_is_refused_with_the_drop_to_run_and_recovery_ends_as_a_clean_run(
+        string recovery)
     {
         var database = await SampleDatabases.CreateAsync(db, pastBrokenScript: true);
         await SampleDatabases.SetAsync(db, database, "samples.duplicates", "on");
@@ -78,7 +79,8 @@ public partial class NonTransactionalMigrationTests(DatabaseFixture db) : IClass
         Cli.RunAsync(database, ["up", "--to", "2101", "--assembly", Cli.SamplesAssembly, .. more]);
 
     private static async Task<bool?> IndexIsValidAsync(string database) =>
-        await Db.ScalarAsync<bool?>(database, $"SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('{Index}')");
+        await Db.ScalarAsync<bool?>(
+            database, $"SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('{Index}')");
 
     [GeneratedRegex("DROP INDEX CONCURRENTLY [^;]+;")]
     private static partial Regex DropStatement();

@@ -6,7 +6,10 @@ using Npgsql;
 
 namespace Migrations.Tests.Reliability;
 
-/// <summary>lock_timeout, statement_timeout and a lost connection: the migration fails cleanly, nothing half-applied, a rerun finishes.</summary>
+/// <summary>
+/// The runner's own lock wait, lock_timeout, statement_timeout and a lost connection: the run fails cleanly, nothing
+/// half-applied, a rerun finishes.
+/// </summary>
 [Trait("Category", ReliabilityRun.Category)]
 public class TimeoutTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
@@ -81,7 +84,8 @@ public class TimeoutTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         await SampleDatabases.SetAsync(db, database, "samples.sleep", "5");
 
         var watch = Stopwatch.StartNew();
-        var cancelled = await Cli.RunAsync(database, "up", "--to", "2005", "--assembly", Cli.SamplesAssembly, "--db-statement-timeout", "1");
+        var cancelled = await Cli.RunAsync(
+            database, "up", "--to", "2005", "--assembly", Cli.SamplesAssembly, "--db-statement-timeout", "1");
         watch.Stop();
 
         Assert.Equal(ExitCodes.Failure, cancelled.ExitCode);
@@ -122,7 +126,8 @@ public class TimeoutTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
                 TimeSpan.FromMilliseconds(50));
             Assert.True(
                 found is not null && terminated is not null,
-                "the runner's migration session never showed up sleeping:\n" + (runner.HasExited ? (await runner.Completion).ToString() : "(still running)"));
+                "the runner's migration session never showed up sleeping:\n"
+                + (runner.HasExited ? (await runner.Completion).ToString() : "(still running)"));
             Assert.True(await Db.ScalarAsync<bool>(database, $"SELECT pg_terminate_backend({terminated})"));
             result = await runner.Completion;
         }

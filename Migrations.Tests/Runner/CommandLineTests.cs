@@ -86,7 +86,8 @@ public class CommandLineTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
             INSERT INTO invalid_index_demo VALUES (1), (1);
             """);
         // A unique index build that fails leaves the index INVALID only when built concurrently.
-        var failed = await Record.ExceptionAsync(() => Db.ExecuteAsync(database, "CREATE UNIQUE INDEX CONCURRENTLY invalid_index_demo_idx ON invalid_index_demo (id)"));
+        var failed = await Record.ExceptionAsync(
+            () => Db.ExecuteAsync(database, "CREATE UNIQUE INDEX CONCURRENTLY invalid_index_demo_idx ON invalid_index_demo (id)"));
         Assert.NotNull(failed);
 
         var result = await Cli.RunAsync(database, "validate");
@@ -119,7 +120,10 @@ public class CommandLineTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         Assert.Equal(ExitCodes.Success, withSql.ExitCode);
         Assert.True(File.Exists(Path.Combine(folder, "Scripts", "M0009_BackfillWidgetNames.up.sql")));
         Assert.True(File.Exists(Path.Combine(folder, "Scripts", "M0009_BackfillWidgetNames.down.sql")));
-        Assert.Contains("Execute.EmbeddedScript(\"Scripts.M0009_BackfillWidgetNames.down.sql\")", await File.ReadAllTextAsync(Path.Combine(folder, "M0009_BackfillWidgetNames.cs")), StringComparison.Ordinal);
+        Assert.Contains(
+            "Execute.EmbeddedScript(\"Scripts.M0009_BackfillWidgetNames.down.sql\")",
+            await File.ReadAllTextAsync(Path.Combine(folder, "M0009_BackfillWidgetNames.cs")),
+            StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);
     }
 
@@ -133,7 +137,8 @@ public class CommandLineTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         {
             var up = await Cli.RunWithAsync(environment, folder, "up");
             var status = await Cli.RunWithAsync(environment, folder, "status", "--check");
-            var production = await Cli.RunWithAsync(new Dictionary<string, string>(environment) { ["DOTNET_ENVIRONMENT"] = "Production" }, folder, "status");
+            var productionEnvironment = new Dictionary<string, string>(environment) { ["DOTNET_ENVIRONMENT"] = "Production" };
+            var production = await Cli.RunWithAsync(productionEnvironment, folder, "status");
 
             Assert.True(up.ExitCode == ExitCodes.Success, up.ToString());
             Assert.Contains("using the local development database app_dev", up.Error, StringComparison.Ordinal);

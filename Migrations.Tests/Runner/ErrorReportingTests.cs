@@ -15,7 +15,10 @@ public class ErrorReportingTests(DatabaseFixture db) : IClassFixture<DatabaseFix
         var result = await Cli.RunAsync(database, "up", "--assembly", Cli.SamplesAssembly);
 
         Assert.Equal(ExitCodes.Failure, result.ExitCode);
-        Assert.Contains("migration 1100 S1100_BrokenScript (Samples.S1100_BrokenScript.sql) failed: 42P01 relation \"no_such_table\" does not exist", result.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "migration 1100 S1100_BrokenScript (Samples.S1100_BrokenScript.sql) failed: 42P01 relation \"no_such_table\" does not exist",
+            result.Error,
+            StringComparison.Ordinal);
         Assert.Contains("at Samples.S1100_BrokenScript.sql line 4, column 47", result.Error, StringComparison.Ordinal);
         Assert.False(await Db.ScalarAsync<bool>(database, "SELECT to_regclass('sample_broken') IS NOT NULL"));
         Assert.DoesNotContain(1100L, await Db.AppliedVersionsAsync(database));
@@ -37,7 +40,8 @@ public class ErrorReportingTests(DatabaseFixture db) : IClassFixture<DatabaseFix
     {
         const string password = "Sup3rSecretPassw0rd";
         var database = await db.CreateDatabaseAsync();
-        var missingDatabase = new NpgsqlConnectionStringBuilder(database) { Database = "no_such_db_here", Password = password }.ConnectionString;
+        var missingDatabase = new NpgsqlConnectionStringBuilder(database) { Database = "no_such_db_here", Password = password }
+            .ConnectionString;
         var badPort = new NpgsqlConnectionStringBuilder(database) { Port = 1, Password = password, Timeout = 2 }.ConnectionString;
         var withPassword = new NpgsqlConnectionStringBuilder(database) { Password = password }.ConnectionString;
 

@@ -101,7 +101,7 @@ public class MigrateCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFix
         Assert.Equal([1L, 2, 3, 4, 5], versionsAtFive);
         Assert.Equal(ExitCodes.Success, toZero.ExitCode);
         Assert.Empty(await Db.AppliedVersionsAsync(database));
-        Assert.Equal(0L, await Db.ScalarAsync<long>(database, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('VersionInfo', 'VersionInfoChecksums')"));
+        Assert.Equal(0L, await Db.ApplicationTableCountAsync(database));
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public class MigrateCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFix
     public async Task Rollback_past_an_applied_version_unknown_to_the_assembly_is_refused()
     {
         var database = await db.CreateMigratedDatabaseAsync();
-        await Db.ExecuteAsync(database, """INSERT INTO "VersionInfo" ("Version", "AppliedOn", "Description") VALUES (9999, now(), 'From a newer build')""");
+        await Db.RecordAppliedAsync(database, 9999, "From a newer build");
         var before = await Db.SnapshotAsync(database);
 
         var result = await Cli.RunAsync(database, "rollback");
@@ -149,7 +149,7 @@ public class MigrateCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFix
     public async Task Status_reports_applied_versions_unknown_to_the_assembly()
     {
         var database = await db.CreateMigratedDatabaseAsync();
-        await Db.ExecuteAsync(database, """INSERT INTO "VersionInfo" ("Version", "AppliedOn", "Description") VALUES (9999, now(), 'From a newer build')""");
+        await Db.RecordAppliedAsync(database, 9999, "From a newer build");
 
         var result = await Cli.RunAsync(database, "status");
 
@@ -196,7 +196,7 @@ public class MigrateCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFix
     {
         var database = await db.CreateMigratedDatabaseAsync();
         var before = await Db.AppliedVersionsAsync(database);
-        var productionVariable = new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Production", ["DATABASE_CONNECTION_STRING"] = database };
+        var productionVariable = new Dictionary<string, string>(Cli.EnvironmentFor(database)) { ["DOTNET_ENVIRONMENT"] = "Production" };
 
         var rollback = await Cli.RunAsync(database, "rollback", "--environment", "Production");
         var down = await Cli.RunAsync(database, "down", "--to", "0", "--environment", "Production");
@@ -208,7 +208,10 @@ public class MigrateCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFix
         Assert.Contains("refusing to roll back in the Production environment without --yes", rollback.Error, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Usage, down.ExitCode);
         Assert.Equal(ExitCodes.Usage, rollbackByVariable.ExitCode);
-        Assert.Contains("refusing to roll back in the Production environment without --yes", rollbackByVariable.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "refusing to roll back in the Production environment without --yes",
+            rollbackByVariable.Error,
+            StringComparison.Ordinal);
         Assert.Equal(before, versionsAfterRefusals);
         Assert.Equal(ExitCodes.Success, confirmed.ExitCode);
         Assert.Equal(before.SkipLast(1), await Db.AppliedVersionsAsync(database));
@@ -226,7 +229,10 @@ public class MigrateCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFix
         var allowed = await Cli.RunAsync(database, "up", "--to", "1003", "--assembly", Cli.SamplesAssembly, "--out-of-order");
 
         Assert.Equal(ExitCodes.Failure, refused.ExitCode);
-        Assert.Contains("migration 1002 S1002_SampleTwo is older than the newest applied version 1003", refused.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "migration 1002 S1002_SampleTwo is older than the newest applied version 1003",
+            refused.Error,
+            StringComparison.Ordinal);
         Assert.True(allowed.ExitCode == ExitCodes.Success, allowed.ToString());
         Assert.Equal([1002L], CliOutput.ReportedVersions(allowed.Out));
         Assert.Equal([1001L, 1002, 1003], await Db.AppliedVersionsAsync(database));

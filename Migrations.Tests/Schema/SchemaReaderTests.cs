@@ -11,6 +11,9 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
 {
     private static readonly SnapshotOptions WithPrivileges = new() { IncludePrivileges = true };
 
+    private const string SessionSettings =
+        "SELECT current_setting('search_path') || ' ' || current_setting('timezone') || ' ' || current_setting('datestyle')";
+
     [Fact]
     public async Task Snapshot_of_restored_dump_equals_snapshot_of_original() =>
         await AssertDumpRestoresSameSnapshotAsync(await SampleSchema.CreateDatabaseAsync(fixture));
@@ -46,19 +49,27 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
         Assert.Equal(["a", "b"], Assert.Single(s.CompositeTypes).Attributes.Select(a => a.Name));
 
         var counter = Assert.Single(s.Sequences, q => q.Name == "counter");
-        Assert.Equal((10L, 5L, 100000L, true, (string?)null), (counter.Start, counter.Increment, counter.Maximum, counter.Cycle, counter.OwnedBy));
+        Assert.Equal(
+            (10L, 5L, 100000L, true, (string?)null),
+            (counter.Start, counter.Increment, counter.Maximum, counter.Cycle, counter.OwnedBy));
         Assert.Equal("public.users.id", Assert.Single(s.Sequences, q => q.Name == "users_id_seq").OwnedBy);
         Assert.Equal("app.orders.id", Assert.Single(s.Sequences, q => q.Name == "orders_id_seq").OwnedBy);
 
         var users = Table(s, "public.users");
         Assert.Equal("People who sign in", users.Comment);
-        Assert.Equal(["id", "email", "display_name", "contact", "mood", "created_at", "updated_at", "email_lower"], users.Columns.Select(c => c.Name));
+        Assert.Equal(
+            ["id", "email", "display_name", "contact", "mood", "created_at", "updated_at", "email_lower"],
+            users.Columns.Select(c => c.Name));
         Assert.Equal("always", Column(users, "id").Identity);
-        Assert.Equal(("character varying(255)", true, "Login address"), (Column(users, "email").Type, Column(users, "email").NotNull, Column(users, "email").Comment));
+        Assert.Equal(
+            ("character varying(255)", true, "Login address"),
+            (Column(users, "email").Type, Column(users, "email").NotNull, Column(users, "email").Comment));
         Assert.Equal("\"C\"", Column(users, "display_name").Collation);
         Assert.Equal("'ok'::app.mood", Column(users, "mood").Default);
         Assert.Equal("'2020-01-01 00:00:00+00'::timestamp with time zone", Column(users, "created_at").Default);
-        Assert.Equal(("lower((email)::text)", (string?)null), (Column(users, "email_lower").Generated, Column(users, "email_lower").Default));
+        Assert.Equal(
+            ("lower((email)::text)", (string?)null),
+            (Column(users, "email_lower").Generated, Column(users, "email_lower").Default));
 
         var orders = Table(s, "app.orders");
         Assert.Equal(("nextval('app.counter'::regclass)", 4), (Column(orders, "ticket").Default, Column(orders, "ticket").Position));
@@ -68,8 +79,13 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
         Assert.Equal(("fk_orders_user", "public.users", "CASCADE", "RESTRICT"), (fk.Name, fk.ReferencedTable, fk.OnDelete, fk.OnUpdate));
         Assert.Equal(["user_id"], fk.Columns);
         Assert.Equal(["id"], fk.ReferencedColumns);
-        Assert.Equal("FOREIGN KEY (user_id) REFERENCES public.users(id) ON UPDATE RESTRICT ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED", fk.Definition);
-        Assert.EndsWith("NOT VALID", Assert.Single(orders.Constraints, c => c.Kind == ConstraintKind.Check).Definition, StringComparison.Ordinal);
+        Assert.Equal(
+            "FOREIGN KEY (user_id) REFERENCES public.users(id) ON UPDATE RESTRICT ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
+            fk.Definition);
+        Assert.EndsWith(
+            "NOT VALID",
+            Assert.Single(orders.Constraints, c => c.Kind == ConstraintKind.Check).Definition,
+            StringComparison.Ordinal);
         Assert.Single(Table(s, "app.bookings").Constraints, c => c.Kind == ConstraintKind.Exclusion);
         Assert.True(Table(s, "app.scratch").Unlogged);
 
@@ -91,9 +107,13 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
         Assert.Contains(s.Views, v => v.Materialized && v.QualifiedName == "app.order_totals");
 
         var touch = Assert.Single(s.Functions, f => f.Name == "touch");
-        Assert.Equal(("public.touch()", "trigger", "plpgsql", "Stamps updated_at"), (touch.Signature, touch.Result, touch.Language, touch.Comment));
+        Assert.Equal(
+            ("public.touch()", "trigger", "plpgsql", "Stamps updated_at"),
+            (touch.Signature, touch.Result, touch.Language, touch.Comment));
         Assert.Contains("NEW.updated_at := now();", touch.Definition, StringComparison.Ordinal);
-        Assert.Equal(("app.add(integer, integer)", "a integer, b integer DEFAULT 1"), (Function(s, "add").Signature, Function(s, "add").Arguments));
+        Assert.Equal(
+            ("app.add(integer, integer)", "a integer, b integer DEFAULT 1"),
+            (Function(s, "add").Signature, Function(s, "add").Arguments));
         Assert.Equal(FunctionKind.Procedure, Function(s, "purge").Kind);
         Assert.DoesNotContain(s.Functions, f => f.Name == "crypt");
 
@@ -117,10 +137,12 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
         var snapshots = new List<SchemaSnapshot>();
         foreach (var searchPath in new[] { "\"$user\", public", "app, public", "''" })
         {
-            await ExecuteAsync(connection, $"SET search_path = {searchPath}; SET timezone = 'Pacific/Auckland'; SET datestyle = 'SQL, DMY'");
-            var before = await ScalarAsync(connection, "SELECT current_setting('search_path') || ' ' || current_setting('timezone') || ' ' || current_setting('datestyle')");
+            await ExecuteAsync(
+                connection,
+                $"SET search_path = {searchPath}; SET timezone = 'Pacific/Auckland'; SET datestyle = 'SQL, DMY'");
+            var before = await ScalarAsync(connection, SessionSettings);
             snapshots.Add(await SchemaReader.ReadAsync(connection));
-            Assert.Equal(before, await ScalarAsync(connection, "SELECT current_setting('search_path') || ' ' || current_setting('timezone') || ' ' || current_setting('datestyle')"));
+            Assert.Equal(before, await ScalarAsync(connection, SessionSettings));
         }
 
         Assert.All(snapshots, s => Assert.True(s == snapshots[0], Db.Describe(SchemaComparer.Compare(snapshots[0], s))));
@@ -238,7 +260,10 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
                 DO $$
                 BEGIN
                     FOR i IN {{chunk * 100 + 1}}..{{chunk * 100 + 100}} LOOP
-                        EXECUTE format('CREATE TABLE public.t%s (id int PRIMARY KEY, parent_id int REFERENCES public.parent, name text NOT NULL DEFAULT %L, CHECK (name <> %L))', i, 'n' || i, '');
+                        EXECUTE format(
+                            'CREATE TABLE public.t%s (id int PRIMARY KEY, parent_id int REFERENCES public.parent, '
+                            'name text NOT NULL DEFAULT %L, CHECK (name <> %L))',
+                            i, 'n' || i, '');
                         EXECUTE format('CREATE INDEX ix_t%s_name ON public.t%s (name)', i, i);
                         EXECUTE format('COMMENT ON TABLE public.t%s IS %L', i, 'table ' || i);
                     END LOOP;
@@ -266,7 +291,8 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
         {
             await RunPostgresToolAsync("pg_dump", "--schema-only", "--file", dumpFile, "--dbname", Libpq(original));
             var restored = await fixture.CreateDatabaseAsync();
-            await RunPostgresToolAsync("psql", "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", dumpFile, "--dbname", Libpq(restored));
+            await RunPostgresToolAsync(
+                "psql", "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", dumpFile, "--dbname", Libpq(restored));
 
             var expected = await Db.SnapshotAsync(original, WithPrivileges);
             var actual = await Db.SnapshotAsync(restored, WithPrivileges);
@@ -279,7 +305,8 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
         }
     }
 
-    private static TableInfo Table(SchemaSnapshot snapshot, string qualifiedName) => Assert.Single(snapshot.Tables, t => t.QualifiedName == qualifiedName);
+    private static TableInfo Table(SchemaSnapshot snapshot, string qualifiedName) =>
+        Assert.Single(snapshot.Tables, t => t.QualifiedName == qualifiedName);
 
     private static ColumnInfo Column(TableInfo table, string name) => Assert.Single(table.Columns, c => c.Name == name);
 
@@ -301,7 +328,8 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
     private static string Libpq(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        static string Quote(string value) => "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+        static string Quote(string value) =>
+            "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
         var parts = new List<string>
         {
             "host=" + Quote(builder.Host ?? "localhost"),
