@@ -94,7 +94,20 @@ public sealed class RunnerProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>SIGKILL, to the runner and anything it started; nothing happens when it has exited already.</summary>
-    public void Kill() => _process.Kill(entireProcessTree: true);
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException) when (_process.HasExited)
+        {
+            // It exited between the look and the kill.
+        }
+    }
 
     public void Dispose() => _process.Dispose();
 
