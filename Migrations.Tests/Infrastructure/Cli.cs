@@ -12,13 +12,14 @@ public sealed record CliResult(int ExitCode, string Out, string Error)
 
 /// <summary>
 /// Runs the runner's real command line: in process with an environment of the test's own (nothing leaks in from the
-/// machine), or as a child process where several must run at once.
+/// machine), or as a child process where several must run at once or one must be killed.
 /// </summary>
 public static class Cli
 {
     public static string SamplesAssembly => Path.Combine(AppContext.BaseDirectory, "Migrations.Tests.Samples.dll");
 
-    public static async Task<CliResult> RunWithAsync(IReadOnlyDictionary<string, string>? environment, string? workingDirectory, params string[] args)
+    public static async Task<CliResult> RunWithAsync(
+        IReadOnlyDictionary<string, string>? environment, string? workingDirectory, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -35,9 +36,13 @@ public static class Cli
     public static Task<CliResult> RunAsync(string connectionString, params string[] args) =>
         RunWithAsync(null, null, [.. args, "--connection", connectionString]);
 
-    /// <summary>Starts the built runner as a process; the caller awaits <see cref="Process.WaitForExitAsync(CancellationToken)"/>.</summary>
-    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>The environment of a runner process pointed at <paramref name="database"/>.</summary>
+    public static Dictionary<string, string> EnvironmentFor(string database) => new() { ["DATABASE_CONNECTION_STRING"] = database };
+
+    /// <summary>Starts the built runner as a process, reading its output from the start.</summary>
+    public static RunnerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -58,13 +63,56 @@ public static class Cli
             start.Environment[key] = value;
         }
 
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start the runner");
+        return new RunnerProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the runner"));
     }
 
     /// <summary>Runs the built runner as a process to completion.</summary>
     public static async Task<CliResult> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var process = Start(environment, args);
+        return await process.Completion;
+    }
+}
+
+/// <summary>
+/// A runner running as a child process. Its stdout and stderr are read from the moment it starts, so that a full pipe
+/// never stalls it; <see cref="Completion"/> ends when it has exited, killed or not.
+/// </summary>
+public sealed class RunnerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    internal RunnerProcess(Process process)
+    {
+        _process = process;
+        Completion = CollectAsync(process);
+    }
+
+    /// <summary>Everything the process printed, and its exit code, once it has exited.</summary>
+    public Task<CliResult> Completion { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGKILL, to the runner and anything it started; nothing happens when it has exited already.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException) when (_process.HasExited)
+        {
+            // It exited between the look and the kill.
+        }
+    }
+
+    public void Dispose() => _process.Dispose();
+
+    private static async Task<CliResult> CollectAsync(Process process)
+    {
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();

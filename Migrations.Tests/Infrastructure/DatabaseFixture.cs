@@ -27,8 +27,22 @@ public sealed class DatabaseFixture : IAsyncLifetime
         return ConnectionStringFor(name);
     }
 
-    /// <summary>A fresh database holding every migration of the Migrations project, copied from a template migrated once per test run.</summary>
+    /// <summary>
+    /// A fresh database holding every migration of the Migrations project, copied from a template migrated once per
+    /// test run.
+    /// </summary>
     public async Task<string> CreateMigratedDatabaseAsync() => await CreateDatabaseAsync(await MigratedTemplate.Value);
+
+    /// <summary>
+    /// A fresh database holding <c>legacy-sql/production/schema.sql</c>: production as the audit found it, with no
+    /// history.
+    /// </summary>
+    public async Task<string> CreateProductionDatabaseAsync()
+    {
+        var database = await CreateDatabaseAsync();
+        await Db.ExecuteAsync(database, await File.ReadAllTextAsync(Repository.ProductionSchemaFile));
+        return database;
+    }
 
     private static readonly Lazy<Task<string>> MigratedTemplate = new(async () =>
     {

@@ -1,6 +1,6 @@
-using Migrations.Runner.Schema;
 using Migrations.Runner.Catalog;
 using Migrations.Runner.History;
+using Migrations.Runner.Schema;
 using Migrations.Runner.Services;
 using Npgsql;
 
@@ -33,12 +33,33 @@ public static class Db
         return [.. (await VersionHistory.ReadAsync(connection)).Select(a => a.Version)];
     }
 
-    public static async Task<SchemaSnapshot> SnapshotAsync(string connectionString)
+    /// <summary>Each VersionInfo row as (version, description), in version order.</summary>
+    public static async Task<List<(long Version, string? Description)>> VersionRowsAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        return await SchemaReader.ReadAsync(connection);
+        return [.. (await VersionHistory.ReadAsync(connection)).Select(a => (a.Version, a.Description))];
     }
+
+    public static async Task<SchemaSnapshot> SnapshotAsync(string connectionString, SnapshotOptions? options = null)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return await SchemaReader.ReadAsync(connection, options);
+    }
+
+    /// <summary>Records <paramref name="version"/> as applied in VersionInfo without running anything, as a newer build would.</summary>
+    public static Task RecordAppliedAsync(string connectionString, long version, string description) =>
+        ExecuteAsync(connectionString, $"""
+            INSERT INTO "VersionInfo" ("Version", "AppliedOn", "Description")
+            VALUES ({version}, now(), '{description.Replace("'", "''", StringComparison.Ordinal)}')
+            """);
+
+    /// <summary>The tables of schema public, the runner's VersionInfo and VersionInfoChecksums left out.</summary>
+    public static async Task<long> ApplicationTableCountAsync(string connectionString) =>
+        await ScalarAsync<long>(connectionString, """
+            SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('VersionInfo', 'VersionInfoChecksums')
+            """);
 
     /// <summary>Differences as text, one per line, for assertion messages.</summary>
     public static string Describe(IReadOnlyList<SchemaDifference> differences) =>

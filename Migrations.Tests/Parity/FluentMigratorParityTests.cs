@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Migrations.Runner.Schema;
 using Migrations.Runner.Catalog;
 using Migrations.Runner.Execution;
-using Migrations.Runner.History;
 using Migrations.Tests.Infrastructure;
 using Npgsql;
 
@@ -34,19 +33,21 @@ public class FluentMigratorParityTests(DatabaseFixture db) : IClassFixture<Datab
         Reference(assembly, theirs, runner => runner.MigrateUp());
 
         Assert.NotEmpty(applied.Steps);
-        Assert.Equal(await VersionRowsAsync(theirs), await VersionRowsAsync(ours));
+        Assert.Equal(await Db.VersionRowsAsync(theirs), await Db.VersionRowsAsync(ours));
         var differences = SchemaComparer.Compare(await Db.SnapshotAsync(theirs), await Db.SnapshotAsync(ours));
         Assert.True(differences.Count == 0, "after up:\n" + Db.Describe(differences));
         if (set == "parity")
         {
             // P0003 asked whether P0002's column exists, in the same run: the answer must have been yes.
-            Assert.True(await Db.ScalarAsync<bool>(ours, "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'parity' AND column_name = 'seen_remark')"));
+            Assert.True(await Db.ScalarAsync<bool>(ours, """
+                SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'parity' AND column_name = 'seen_remark')
+                """));
         }
 
         await Db.Service(ours, MigrationSet.Load([assembly.Location])).DownToAsync(0);
         Reference(assembly, theirs, runner => runner.MigrateDown(0));
 
-        Assert.Empty(await VersionRowsAsync(ours));
+        Assert.Empty(await Db.VersionRowsAsync(ours));
         differences = SchemaComparer.Compare(await Db.SnapshotAsync(theirs), await Db.SnapshotAsync(ours));
         Assert.True(differences.Count == 0, "after down:\n" + Db.Describe(differences));
     }
@@ -132,13 +133,6 @@ public class FluentMigratorParityTests(DatabaseFixture db) : IClassFixture<Datab
             })
             .BuildServiceProvider(validateScopes: false);
 
-    private static async Task<List<(long, string?)>> VersionRowsAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        return [.. (await VersionHistory.ReadAsync(connection)).Select(a => (a.Version, a.Description))];
-    }
-
     private sealed class SqlLog : ILoggerProvider, ILogger
     {
         // FluentMigrator's RunnerEventIds.Sql.
@@ -153,7 +147,8 @@ public class FluentMigratorParityTests(DatabaseFixture db) : IClassFixture<Datab
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (eventId.Id == SqlEventId)
             {

@@ -21,25 +21,33 @@ public class ConcurrencyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
             var database = await SampleDatabases.CreateAsync(db, pastBrokenScript: true);
             // The holder sleeps in each slow migration, so runners that start within that time must queue behind it.
             await SampleDatabases.SetAsync(db, database, "samples.sleep", "0.3");
-            var environment = SampleDatabases.EnvironmentFor(database);
+            var environment = Cli.EnvironmentFor(database);
             var wall = Stopwatch.StartNew();
 
-            var processes = Enumerable.Range(0, k).Select(_ => Cli.Start(environment, "up", "--to", "2005", "--assembly", Cli.SamplesAssembly)).ToList();
-            var results = await Task.WhenAll(processes.Select(SampleDatabases.CollectAsync));
+            var processes = Enumerable.Range(0, k)
+                .Select(_ => Cli.Start(environment, "up", "--to", "2005", "--assembly", Cli.SamplesAssembly))
+                .ToList();
+            var results = await Task.WhenAll(processes.Select(p => p.Completion));
             wall.Stop();
             processes.ForEach(p => p.Dispose());
 
             Assert.All(results, r => Assert.True(r.ExitCode == ExitCodes.Success, $"trial {trial}: {r}"));
-            var reported = results.SelectMany(r => SampleDatabases.ReportedVersions(r.Out)).Order().ToList();
+            var reported = results.SelectMany(r => CliOutput.ReportedVersions(r.Out)).Order().ToList();
             Assert.Equal(SampleDatabases.ThroughSlowSet, reported);
             Assert.Equal(SampleDatabases.ThroughSlowSet, await Db.AppliedVersionsAsync(database));
-            Assert.Equal(SampleDatabases.ThroughSlowSet.Count, await Db.ScalarAsync<long>(database, """SELECT count(DISTINCT "Version") FROM "VersionInfo" """));
-            Assert.Equal(10L, await Db.ScalarAsync<long>(database, @"SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND (tablename LIKE 'sample\_1%' OR tablename LIKE 'slow\_%')"));
+            Assert.Equal(
+                SampleDatabases.ThroughSlowSet.Count,
+                await Db.ScalarAsync<long>(database, """SELECT count(DISTINCT "Version") FROM "VersionInfo" """));
+            Assert.Equal(10L, await Db.ScalarAsync<long>(database, """
+                SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND (tablename LIKE 'sample\_1%' OR tablename LIKE 'slow\_%')
+                """));
             await SampleDatabases.AssertSchemaEqualsCleanRunAsync(db, database, 2005);
             var waiters = results.Where(r => r.Error.Contains(WaitingMessage, StringComparison.Ordinal)).ToList();
-            Assert.True(waiters.Count >= 1, $"trial {trial}: no runner waited, so the lock was never contended:\n{string.Join("\n", results.Select(r => r.ToString()))}");
+            Assert.True(
+                waiters.Count >= 1,
+                $"trial {trial}: no runner waited, so the lock was never contended:\n{string.Join("\n", results)}");
             Assert.All(waiters, w => Assert.Contains("(Migrations.Runner", w.Error, StringComparison.Ordinal));
-            Assert.Single(results, r => SampleDatabases.ReportedVersions(r.Out).Contains(1001));
+            Assert.Single(results, r => CliOutput.ReportedVersions(r.Out).Contains(1001));
 
             await SampleDatabases.DropAsync(db, database);
             trials.Add(new()
@@ -47,7 +55,7 @@ public class ConcurrencyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
                 ["trial"] = trial,
                 ["wallMs"] = wall.ElapsedMilliseconds,
                 ["waiters"] = waiters.Count,
-                ["runnersThatApplied"] = results.Count(r => SampleDatabases.ReportedVersions(r.Out).Count > 0),
+                ["runnersThatApplied"] = results.Count(r => CliOutput.ReportedVersions(r.Out).Count > 0),
                 ["appliedTotal"] = reported.Count,
             });
         }
@@ -75,17 +83,17 @@ public class ConcurrencyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
             var setup = await Cli.RunAsync(database, "up", "--to", "2003", "--assembly", Cli.SamplesAssembly);
             Assert.True(setup.ExitCode == ExitCodes.Success, setup.ToString());
             await SampleDatabases.SetAsync(db, database, "samples.sleep", "0.3");
-            var environment = SampleDatabases.EnvironmentFor(database);
+            var environment = Cli.EnvironmentFor(database);
 
             using var upProcess = Cli.Start(environment, "up", "--to", "2005", "--assembly", Cli.SamplesAssembly);
             using var rollbackProcess = Cli.Start(environment, "rollback", "--steps", "2", "--assembly", Cli.SamplesAssembly);
-            var up = await SampleDatabases.CollectAsync(upProcess);
-            var rollback = await SampleDatabases.CollectAsync(rollbackProcess);
+            var up = await upProcess.Completion;
+            var rollback = await rollbackProcess.Completion;
 
             Assert.True(up.ExitCode == ExitCodes.Success, up.ToString());
             Assert.True(rollback.ExitCode == ExitCodes.Success, rollback.ToString());
-            var applied = SampleDatabases.ReportedVersions(up.Out);
-            var reverted = SampleDatabases.ReportedVersions(rollback.Out);
+            var applied = CliOutput.ReportedVersions(up.Out);
+            var reverted = CliOutput.ReportedVersions(rollback.Out);
             var versions = await Db.AppliedVersionsAsync(database);
             // Serial orders only: up then rollback leaves 2003, rollback then up leaves 2005. Anything interleaved differs.
             string order;
@@ -97,7 +105,9 @@ public class ConcurrencyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
             else
             {
                 order = "rollback-then-up";
-                Assert.True(reverted.SequenceEqual([2003L, 2002]) && applied.SequenceEqual([2002L, 2003, 2004, 2005]), $"interleaved:\n{up}\n{rollback}");
+                Assert.True(
+                    reverted.SequenceEqual([2003L, 2002]) && applied.SequenceEqual([2002L, 2003, 2004, 2005]),
+                    $"interleaved:\n{up}\n{rollback}");
                 Assert.Equal(SampleDatabases.Through(2005), versions);
             }
 
@@ -120,12 +130,12 @@ public class ConcurrencyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
             var setup = await Cli.RunAsync(database, "up", "--to", "1003", "--assembly", Cli.SamplesAssembly);
             Assert.True(setup.ExitCode == ExitCodes.Success, setup.ToString());
             await Db.ExecuteAsync(database, """DROP TABLE "VersionInfo"; DROP TABLE "VersionInfoChecksums";""");
-            var environment = SampleDatabases.EnvironmentFor(database);
+            var environment = Cli.EnvironmentFor(database);
 
             using var upProcess = Cli.Start(environment, "up", "--to", "1005", "--assembly", Cli.SamplesAssembly);
             using var baselineProcess = Cli.Start(environment, "baseline", "--version", "1003", "--assembly", Cli.SamplesAssembly);
-            var up = await SampleDatabases.CollectAsync(upProcess);
-            var baseline = await SampleDatabases.CollectAsync(baselineProcess);
+            var up = await upProcess.Completion;
+            var baseline = await baselineProcess.Completion;
 
             Assert.True(baseline.ExitCode == ExitCodes.Success, baseline.ToString());
             Assert.Contains("Proved: the schema equals migrations 1..1003", baseline.Out, StringComparison.Ordinal);
@@ -135,7 +145,7 @@ public class ConcurrencyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
             {
                 // Baseline first: up found 1001..1003 recorded and applied the rest.
                 order = "baseline-then-up";
-                Assert.Equal([1004L, 1005], SampleDatabases.ReportedVersions(up.Out));
+                Assert.Equal([1004L, 1005], CliOutput.ReportedVersions(up.Out));
                 Assert.Equal(SampleDatabases.Through(1005), versions);
             }
             else
@@ -158,7 +168,9 @@ public class ConcurrencyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     private static Dictionary<string, object?> Outcomes(Dictionary<string, int> outcomes) => new()
     {
         ["trialsPassed"] = outcomes.Values.Sum(),
-        ["orders"] = string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Key} {o.Value}"))),
+        ["orders"] = string.Join(", ", outcomes
+            .OrderBy(o => o.Key, StringComparer.Ordinal)
+            .Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Key} {o.Value}"))),
     };
 
     private static long Median(IEnumerable<long> values)

@@ -24,36 +24,40 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         {
             var database = await SampleDatabases.CreateAsync(db, pastBrokenScript: true);
             await SampleDatabases.SetAsync(db, database, "samples.sleep", SleepSeconds);
-            using var runner = Cli.Start(SampleDatabases.EnvironmentFor(database), "up", "--to", "2005", "--assembly", Cli.SamplesAssembly);
-            var stdout = runner.StandardOutput.ReadToEndAsync();
-            var stderr = runner.StandardError.ReadToEndAsync();
+            using var runner = Cli.Start(Cli.EnvironmentFor(database), "up", "--to", "2005", "--assembly", Cli.SamplesAssembly);
 
             // The clock starts when the runner holds the lock: earlier kills only interrupt the start of a process.
-            var locked = await SampleDatabases.WaitUntilAsync(async () => runner.HasExited || await SampleDatabases.LockHolderAsync(database) is not null, TimeSpan.FromSeconds(60));
+            var locked = await Poll.UntilAsync(
+                async () => runner.HasExited || await RunnerSessions.LockHolderAsync(database) is not null,
+                TimeSpan.FromSeconds(60));
             if (locked is null || runner.HasExited)
             {
-                Assert.Fail($"trial {trial}: the runner never took the lock:\n{await stdout}{await stderr}");
+                runner.Kill();
+                Assert.Fail($"trial {trial}: the runner never took the lock:\n{await runner.Completion}");
             }
 
             var delay = TimeSpan.FromMilliseconds(Random.Shared.Next((int)KillWindow.TotalMilliseconds));
             await Task.Delay(delay);
             var midRun = !runner.HasExited;
-            runner.Kill(entireProcessTree: true);
-            await runner.WaitForExitAsync();
-            var printed = await stdout + await stderr;
+            runner.Kill();
+            var killed = await runner.Completion;
             var figures = new Dictionary<string, object?> { ["midRun"] = midRun, ["killAfterLockMs"] = (long)delay.TotalMilliseconds };
             trials.Add(figures);
             try
             {
                 // A runner that beat the kill must have finished its run properly.
-                Assert.True(midRun || runner.ExitCode == ExitCodes.Success, printed);
-                var lockFreed = await SampleDatabases.WaitUntilAsync(async () => await SampleDatabases.LockHolderAsync(database) is null, TimeSpan.FromSeconds(10));
+                Assert.True(midRun || killed.ExitCode == ExitCodes.Success, killed.ToString());
+                var lockFreed = await Poll.UntilAsync(
+                    async () => await RunnerSessions.LockHolderAsync(database) is null,
+                    TimeSpan.FromSeconds(10));
                 Assert.True(lockFreed is not null, "the migration lock is still held 10 s after the kill");
                 figures["lockFreedMs"] = (long)lockFreed.Value.TotalMilliseconds;
                 // The killed runner's migration session ends when the server notices its client is gone (within a second
                 // on PostgreSQL 14 and later), rolling back the migration in flight; what it leaves applied is read once
                 // it is gone.
-                var sessionsGone = await SampleDatabases.WaitUntilAsync(async () => await RunnerSessionsAsync(database) == 0, TimeSpan.FromSeconds(10));
+                var sessionsGone = await Poll.UntilAsync(
+                    async () => await RunnerSessions.CountAsync(database) == 0,
+                    TimeSpan.FromSeconds(10));
                 Assert.True(sessionsGone is not null, "the killed runner's sessions outlived it by 10 s");
                 figures["sessionsGoneMs"] = (long)sessionsGone.Value.TotalMilliseconds;
                 // Read without the runner's own checks, which a half-made VersionInfo would trip before the rerun could show what it does.
@@ -67,8 +71,10 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
                 var rerun = await Cli.RunAsync(database, "up", "--to", "2005", "--assembly", Cli.SamplesAssembly);
                 figures["rerunMs"] = watch.ElapsedMilliseconds;
 
-                Assert.True(rerun.ExitCode == ExitCodes.Success, $"killed after {appliedAtKill.Count} migrations, the rerun failed:\n{rerun}");
-                Assert.Equal(SampleDatabases.ThroughSlowSet.Skip(appliedAtKill.Count), SampleDatabases.ReportedVersions(rerun.Out));
+                Assert.True(
+                    rerun.ExitCode == ExitCodes.Success,
+                    $"killed after {appliedAtKill.Count} migrations, the rerun failed:\n{rerun}");
+                Assert.Equal(SampleDatabases.ThroughSlowSet.Skip(appliedAtKill.Count), CliOutput.ReportedVersions(rerun.Out));
                 Assert.Equal(SampleDatabases.ThroughSlowSet, await Db.AppliedVersionsAsync(database));
                 await SampleDatabases.AssertSchemaEqualsCleanRunAsync(db, database, 2005);
             }
@@ -98,7 +104,9 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
             ["firstFailure"] = failures.FirstOrDefault()?.Split('\n').Take(6).Aggregate((a, b) => a + " / " + b),
         });
         Assert.True(failures.Count == 0, $"{failures.Count} of {trials.Count} trials failed:\n{string.Join("\n\n", failures)}");
-        Assert.True(midRunKills >= trials.Count - (trials.Count / 5), $"only {midRunKills} of {trials.Count} kills landed before the run ended");
+        Assert.True(
+            midRunKills >= trials.Count - (trials.Count / 5),
+            $"only {midRunKills} of {trials.Count} kills landed before the run ended");
     }
 
     /// <summary>
@@ -110,19 +118,24 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
     {
         var database = await SampleDatabases.CreateAsync(db, pastBrokenScript: true);
         await SampleDatabases.SetAsync(db, database, "samples.sleep", "4");
-        using var runner = Cli.Start(SampleDatabases.EnvironmentFor(database), "up", "--to", "2005", "--assembly", Cli.SamplesAssembly);
-        var output = SampleDatabases.CollectAsync(runner);
+        using var runner = Cli.Start(Cli.EnvironmentFor(database), "up", "--to", "2005", "--assembly", Cli.SamplesAssembly);
 
-        var sleeping = await SampleDatabases.WaitUntilAsync(async () => runner.HasExited || await SleepingRunnerSessionsAsync(database) > 0, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50));
-        Assert.True(sleeping is not null && !runner.HasExited, "the runner's session never showed up sleeping in 2001:\n" + (runner.HasExited ? (await output).ToString() : "(still running)"));
-        runner.Kill(entireProcessTree: true);
-        await output;
-        var sessionsGone = await SampleDatabases.WaitUntilAsync(async () => await RunnerSessionsAsync(database) == 0, TimeSpan.FromSeconds(15));
+        var sleeping = await Poll.UntilAsync(
+            async () => runner.HasExited || await RunnerSessions.SleepingPidAsync(database) is not null,
+            TimeSpan.FromSeconds(60),
+            TimeSpan.FromMilliseconds(50));
+        Assert.True(
+            sleeping is not null && !runner.HasExited,
+            "the runner's session never showed up sleeping in 2001:\n"
+            + (runner.HasExited ? (await runner.Completion).ToString() : "(still running)"));
+        runner.Kill();
+        await runner.Completion;
+        var sessionsGone = await Poll.UntilAsync(async () => await RunnerSessions.CountAsync(database) == 0, TimeSpan.FromSeconds(15));
 
         Assert.True(sessionsGone is not null, "the killed runner's session outlived it by 15 s");
         Assert.Equal(SampleDatabases.Through(1100), await RecordedVersionsAsync(database));
         Assert.False(await Db.ScalarAsync<bool>(database, "SELECT to_regclass('slow_2001') IS NOT NULL"));
-        Assert.Null(await SampleDatabases.LockHolderAsync(database));
+        Assert.Null(await RunnerSessions.LockHolderAsync(database));
     }
 
     /// <summary>
@@ -138,7 +151,10 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         await Db.ExecuteAsync(database, """CREATE TABLE "VersionInfo" ("Version" bigint NOT NULL)""");
         if (stepsDone == 2)
         {
-            await Db.ExecuteAsync(database, """CREATE UNIQUE INDEX "UC_Version" ON "VersionInfo" ("Version"); ALTER TABLE "VersionInfo" ADD "AppliedOn" timestamp""");
+            await Db.ExecuteAsync(database, """
+                CREATE UNIQUE INDEX "UC_Version" ON "VersionInfo" ("Version");
+                ALTER TABLE "VersionInfo" ADD "AppliedOn" timestamp;
+                """);
         }
 
         var rerun = await Cli.RunAsync(database, "up", "--to", "1005", "--assembly", Cli.SamplesAssembly);
@@ -148,22 +164,23 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         await SampleDatabases.AssertSchemaEqualsCleanRunAsync(db, database, 1005);
     }
 
-    private static async Task<long> SleepingRunnerSessionsAsync(string database) =>
-        await Db.ScalarAsync<long>(database, $"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = '{RunnerConfiguration.ApplicationName}' AND state = 'active' AND query LIKE '%pg_sleep%'");
-
-    private static async Task<long> RunnerSessionsAsync(string database) =>
-        await Db.ScalarAsync<long>(database, $"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = '{RunnerConfiguration.ApplicationName}'");
-
     private static async Task<List<long>> RecordedVersionsAsync(string database) =>
         await Db.ScalarAsync<bool>(database, """SELECT to_regclass('public."VersionInfo"') IS NOT NULL""")
-            ? [.. (await Db.ScalarAsync<long[]>(database, """SELECT coalesce(array_agg("Version" ORDER BY "Version"), '{}') FROM public."VersionInfo" """))!]
+            ? [.. (await Db.ScalarAsync<long[]>(
+                database, """SELECT coalesce(array_agg("Version" ORDER BY "Version"), '{}') FROM public."VersionInfo" """))!]
             : [];
 
     private static async Task<long> VersionInfoColumnsAsync(string database) =>
-        await Db.ScalarAsync<long>(database, """SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('public."VersionInfo"') AND attnum > 0 AND NOT attisdropped""");
+        await Db.ScalarAsync<long>(database, """
+            SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('public."VersionInfo"') AND attnum > 0 AND NOT attisdropped
+            """);
 
     private static string Histogram(List<Dictionary<string, object?>> trials, string key) =>
-        string.Join(" ", trials.Where(t => t.ContainsKey(key)).GroupBy(t => Convert.ToInt64(t[key], System.Globalization.CultureInfo.InvariantCulture)).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count()}"));
+        string.Join(" ", trials
+            .Where(t => t.ContainsKey(key))
+            .GroupBy(t => Convert.ToInt64(t[key], System.Globalization.CultureInfo.InvariantCulture))
+            .OrderBy(g => g.Key)
+            .Select(g => $"{g.Key}:{g.Count()}"));
 
     private static long? Max(List<Dictionary<string, object?>> trials, string key) =>
         trials.Where(t => t.ContainsKey(key)).Select(t => (long?)t[key]).Max();

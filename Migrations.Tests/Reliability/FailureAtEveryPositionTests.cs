@@ -15,7 +15,8 @@ public class FailureAtEveryPositionTests(DatabaseFixture db) : IClassFixture<Dat
     [InlineData(1003, "S1003_SampleThree")]
     [InlineData(1004, "S1004_SampleFour")]
     [InlineData(1005, "S1005_SampleFive")]
-    public async Task A_run_failing_at_this_migration_leaves_the_state_of_a_clean_run_to_the_one_before_and_a_rerun_ends_equal_to_a_clean_run(long failing, string name)
+    public async Task A_run_failing_at_this_migration_leaves_the_state_of_a_clean_run_to_the_one_before_and_a_rerun_ends_as_a_clean_run(
+        long failing, string name)
     {
         var before = failing - 1;
         var database = await SampleDatabases.CreateAsync(db, pastBrokenScript: false);
@@ -24,10 +25,19 @@ public class FailureAtEveryPositionTests(DatabaseFixture db) : IClassFixture<Dat
         var failed = await Cli.RunAsync(database, "up", "--to", "1005", "--assembly", Cli.SamplesAssembly);
 
         Assert.Equal(ExitCodes.Failure, failed.ExitCode);
-        SampleDatabases.AssertOneLineError(failed);
-        Assert.StartsWith($"error: migration {failing} {name} failed: P0001 sample migration {failing} fails on purpose", failed.Error, StringComparison.Ordinal);
+        CliOutput.AssertOneLineError(failed);
+        Assert.StartsWith(
+            $"error: migration {failing} {name} failed: P0001 sample migration {failing} fails on purpose",
+            failed.Error,
+            StringComparison.Ordinal);
+        Assert.Contains("\n  hint: ALTER DATABASE ... RESET samples.fail_at\n", failed.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "\n  its transaction was rolled back: the schema and VersionInfo are as before it",
+            failed.Error,
+            StringComparison.Ordinal);
+        Assert.StartsWith("next: fix the migration", CliOutput.NextLine(failed.Error), StringComparison.Ordinal);
         Assert.Equal(SampleDatabases.Through(before), await Db.AppliedVersionsAsync(database));
-        Assert.Equal(SampleDatabases.Through(before), SampleDatabases.ReportedVersions(failed.Out));
+        Assert.Equal(SampleDatabases.Through(before), CliOutput.ReportedVersions(failed.Out));
         await SampleDatabases.AssertSchemaEqualsCleanRunAsync(db, database, before < 1001 ? 0 : before);
 
         await SampleDatabases.SetAsync(db, database, "samples.fail_at", null);
@@ -36,7 +46,9 @@ public class FailureAtEveryPositionTests(DatabaseFixture db) : IClassFixture<Dat
         watch.Stop();
 
         Assert.True(rerun.ExitCode == ExitCodes.Success, rerun.ToString());
-        Assert.Equal(SampleDatabases.Through(1005).Where(v => v >= failing), SampleDatabases.ReportedVersions(rerun.Out));
+        var rest = SampleDatabases.Through(1005).Where(v => v >= failing).ToList();
+        Assert.Equal(rest, CliOutput.ReportedVersions(rerun.Out));
+        Assert.Contains($"Applied {rest.Count} migration{(rest.Count == 1 ? "" : "s")} ", rerun.Out, StringComparison.Ordinal);
         Assert.Equal(SampleDatabases.Through(1005), await Db.AppliedVersionsAsync(database));
         await SampleDatabases.AssertSchemaEqualsCleanRunAsync(db, database, 1005);
         ReliabilityRun.Record("fail-at", new Dictionary<string, object?>
@@ -44,8 +56,8 @@ public class FailureAtEveryPositionTests(DatabaseFixture db) : IClassFixture<Dat
             ["failingVersion"] = failing,
             ["appliedBeforeFailure"] = SampleDatabases.Through(before).Count,
             ["exitCode"] = failed.ExitCode,
-            ["error"] = SampleDatabases.ErrorLine(failed.Error),
-            ["rerunApplied"] = SampleDatabases.ReportedVersions(rerun.Out).Count,
+            ["error"] = CliOutput.ErrorLine(failed.Error),
+            ["rerunApplied"] = CliOutput.ReportedVersions(rerun.Out).Count,
             ["rerunMs"] = watch.ElapsedMilliseconds,
         });
     }

@@ -17,7 +17,8 @@ public class LeastPrivilegeTests(DatabaseFixture db) : IClassFixture<DatabaseFix
         var name = "rel_owned_" + suffix;
         await db.ExecuteOnServerAsync($"CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'Rel-Owner-5b7c'");
         await db.ExecuteOnServerAsync($"CREATE DATABASE {name} OWNER {role}");
-        var owner = new NpgsqlConnectionStringBuilder(db.ConnectionStringFor(name)) { Username = role, Password = "Rel-Owner-5b7c" }.ConnectionString;
+        var owner = new NpgsqlConnectionStringBuilder(db.ConnectionStringFor(name)) { Username = role, Password = "Rel-Owner-5b7c" }
+            .ConnectionString;
         try
         {
             var up = await Cli.RunAsync(owner, "up");
@@ -35,13 +36,17 @@ public class LeastPrivilegeTests(DatabaseFixture db) : IClassFixture<DatabaseFix
             Assert.True(upAgain.ExitCode == ExitCodes.Success, upAgain.ToString());
             Assert.Contains("Applied 3 migrations", upAgain.Out, StringComparison.Ordinal);
             Assert.False(await Db.ScalarAsync<bool>(owner, "SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user"));
-            Assert.Equal(role, await Db.ScalarAsync<string>(owner, """SELECT tableowner::text FROM pg_tables WHERE tablename = 'VersionInfo'"""));
-            var differences = SchemaComparer.Compare(await Db.SnapshotAsync(await db.CreateMigratedDatabaseAsync()), await Db.SnapshotAsync(owner));
+            Assert.Equal(
+                role,
+                await Db.ScalarAsync<string>(owner, """SELECT tableowner::text FROM pg_tables WHERE tablename = 'VersionInfo'"""));
+            var differences = SchemaComparer.Compare(
+                await Db.SnapshotAsync(await db.CreateMigratedDatabaseAsync()),
+                await Db.SnapshotAsync(owner));
             Assert.True(differences.Count == 0, Db.Describe(differences));
 
             // drift (and baseline) replay migrations on a scratch database, which this role may not create.
             Assert.Equal(ExitCodes.Failure, drift.ExitCode);
-            SampleDatabases.AssertOneLineError(drift);
+            CliOutput.AssertOneLineError(drift);
             Assert.Contains("cannot create a scratch database", drift.Error, StringComparison.Ordinal);
             Assert.Contains("42501", drift.Error, StringComparison.Ordinal);
             Assert.Contains("--shadow-connection", drift.Error, StringComparison.Ordinal);
@@ -56,7 +61,7 @@ public class LeastPrivilegeTests(DatabaseFixture db) : IClassFixture<DatabaseFix
                 ["rollback"] = rollback.ExitCode,
                 ["upAgain"] = upAgain.ExitCode,
                 ["drift"] = drift.ExitCode,
-                ["driftError"] = SampleDatabases.ErrorLine(drift.Error),
+                ["driftError"] = CliOutput.ErrorLine(drift.Error),
                 ["driftWithShadow"] = driftWithShadow.ExitCode,
             });
         }

@@ -16,7 +16,8 @@ public partial class NonTransactionalMigrationTests(DatabaseFixture db) : IClass
     [Theory]
     [InlineData("the printed DROP INDEX CONCURRENTLY")]
     [InlineData("up --drop-invalid-indexes")]
-    public async Task A_failed_concurrent_index_is_left_INVALID_the_rerun_is_refused_with_the_drop_to_run_and_recovery_ends_equal_to_a_clean_run(string recovery)
+    public async Task A_failed_concurrent_index_is_left_INVALID_the_rerun_is_refused_with_the_drop_to_run_and_recovery_ends_as_a_clean_run(
+        string recovery)
     {
         var database = await SampleDatabases.CreateAsync(db, pastBrokenScript: true);
         await SampleDatabases.SetAsync(db, database, "samples.duplicates", "on");
@@ -24,7 +25,7 @@ public partial class NonTransactionalMigrationTests(DatabaseFixture db) : IClass
         var failed = await Up(database);
 
         Assert.Equal(ExitCodes.Failure, failed.ExitCode);
-        SampleDatabases.AssertOneLineError(failed);
+        CliOutput.AssertOneLineError(failed);
         Assert.StartsWith("error: migration 2101 S2101_UniqueAccountEmails failed: 23505", failed.Error, StringComparison.Ordinal);
         Assert.Contains("it ran without a transaction", failed.Error, StringComparison.Ordinal);
         Assert.Equal(SampleDatabases.Through(2100), await Db.AppliedVersionsAsync(database));
@@ -33,9 +34,9 @@ public partial class NonTransactionalMigrationTests(DatabaseFixture db) : IClass
         var refused = await Up(database);
 
         Assert.Equal(ExitCodes.Failure, refused.ExitCode);
-        SampleDatabases.AssertOneLineError(refused);
+        CliOutput.AssertOneLineError(refused);
         Assert.Contains($"DROP INDEX CONCURRENTLY {Index};", refused.Error, StringComparison.Ordinal);
-        Assert.Contains("INVALID", SampleDatabases.FirstLine(refused.Error), StringComparison.Ordinal);
+        Assert.Contains("INVALID", CliOutput.FirstLine(refused.Error), StringComparison.Ordinal);
         Assert.Empty(refused.Out);
         Assert.Equal(SampleDatabases.Through(2100), await Db.AppliedVersionsAsync(database));
 
@@ -61,15 +62,15 @@ public partial class NonTransactionalMigrationTests(DatabaseFixture db) : IClass
         }
 
         Assert.True(recovered.ExitCode == ExitCodes.Success, recovered.ToString());
-        Assert.Equal([2101L], SampleDatabases.ReportedVersions(recovered.Out));
+        Assert.Equal([2101L], CliOutput.ReportedVersions(recovered.Out));
         Assert.True(await IndexIsValidAsync(database));
         Assert.Equal(SampleDatabases.Through(2101), await Db.AppliedVersionsAsync(database));
         await SampleDatabases.AssertSchemaEqualsCleanRunAsync(db, database, 2101);
         ReliabilityRun.Record("invalid-index", new Dictionary<string, object?>
         {
             ["recovery"] = recovery,
-            ["failure"] = SampleDatabases.ErrorLine(failed.Error),
-            ["refusal"] = SampleDatabases.ErrorLine(refused.Error),
+            ["failure"] = CliOutput.ErrorLine(failed.Error),
+            ["refusal"] = CliOutput.ErrorLine(refused.Error),
             ["refusalNext"] = refused.Error.Split('\n').FirstOrDefault(l => l.StartsWith("next: ", StringComparison.Ordinal)),
         });
     }
@@ -78,7 +79,8 @@ public partial class NonTransactionalMigrationTests(DatabaseFixture db) : IClass
         Cli.RunAsync(database, ["up", "--to", "2101", "--assembly", Cli.SamplesAssembly, .. more]);
 
     private static async Task<bool?> IndexIsValidAsync(string database) =>
-        await Db.ScalarAsync<bool?>(database, $"SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('{Index}')");
+        await Db.ScalarAsync<bool?>(
+            database, $"SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('{Index}')");
 
     [GeneratedRegex("DROP INDEX CONCURRENTLY [^;]+;")]
     private static partial Regex DropStatement();

@@ -6,10 +6,33 @@ using Npgsql;
 
 namespace Migrations.Tests.Reliability;
 
-/// <summary>lock_timeout, statement_timeout and a lost connection: the migration fails cleanly, nothing half-applied, a rerun finishes.</summary>
+/// <summary>
+/// The runner's own lock wait, lock_timeout, statement_timeout and a lost connection: the run fails cleanly, nothing
+/// half-applied, a rerun finishes.
+/// </summary>
 [Trait("Category", ReliabilityRun.Category)]
 public class TimeoutTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
+    [Fact]
+    public async Task A_runner_waiting_for_the_migration_lock_names_the_holder_and_gives_up_after_the_lock_timeout()
+    {
+        var database = await SampleDatabases.CreateAsync(db, pastBrokenScript: false);
+        await using var holder = await RunnerSessions.HoldMigrationLockAsync(database, "lock-holder-test");
+
+        var watch = Stopwatch.StartNew();
+        var result = await Cli.RunAsync(database, "up", "--to", "1005", "--assembly", Cli.SamplesAssembly, "--lock-timeout", "1");
+        watch.Stop();
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        CliOutput.AssertOneLineError(result);
+        Assert.Contains("waiting for the migration lock held by pid", result.Error, StringComparison.Ordinal);
+        Assert.Contains("lock-holder-test", result.Error, StringComparison.Ordinal);
+        Assert.Contains("timed out after 1 s", result.Error, StringComparison.Ordinal);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8));
+        Assert.Empty(await Db.AppliedVersionsAsync(database));
+        await SampleDatabases.AssertSchemaEqualsCleanRunAsync(db, database, 0);
+    }
+
     [Fact]
     public async Task A_migration_needing_a_lock_held_by_an_open_transaction_fails_by_db_lock_timeout_and_changes_nothing()
     {
@@ -32,8 +55,9 @@ public class TimeoutTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         await transaction.RollbackAsync();
 
         Assert.Equal(ExitCodes.Failure, blocked.ExitCode);
-        SampleDatabases.AssertOneLineError(blocked);
+        CliOutput.AssertOneLineError(blocked);
         Assert.StartsWith("error: migration 2200 S2200_TouchSlowOne failed: 55P03", blocked.Error, StringComparison.Ordinal);
+        Assert.Contains("lock timeout", CliOutput.FirstLine(blocked.Error), StringComparison.Ordinal);
         // The default lock_timeout is 10 s: well under it shows the option reached the session.
         Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8));
         Assert.Equal(SampleDatabases.Through(2101), await Db.AppliedVersionsAsync(database));
@@ -48,7 +72,7 @@ public class TimeoutTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         {
             ["option"] = "--db-lock-timeout 1",
             ["failedAfterMs"] = watch.ElapsedMilliseconds,
-            ["error"] = SampleDatabases.ErrorLine(blocked.Error),
+            ["error"] = CliOutput.ErrorLine(blocked.Error),
         });
     }
 
@@ -60,11 +84,12 @@ public class TimeoutTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         await SampleDatabases.SetAsync(db, database, "samples.sleep", "5");
 
         var watch = Stopwatch.StartNew();
-        var cancelled = await Cli.RunAsync(database, "up", "--to", "2005", "--assembly", Cli.SamplesAssembly, "--db-statement-timeout", "1");
+        var cancelled = await Cli.RunAsync(
+            database, "up", "--to", "2005", "--assembly", Cli.SamplesAssembly, "--db-statement-timeout", "1");
         watch.Stop();
 
         Assert.Equal(ExitCodes.Failure, cancelled.ExitCode);
-        SampleDatabases.AssertOneLineError(cancelled);
+        CliOutput.AssertOneLineError(cancelled);
         Assert.StartsWith("error: migration 2001 S2001_SlowOne failed: 57014", cancelled.Error, StringComparison.Ordinal);
         Assert.Contains("statement timeout", cancelled.Error, StringComparison.Ordinal);
         Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4.5));
@@ -80,7 +105,7 @@ public class TimeoutTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         {
             ["option"] = "--db-statement-timeout 1",
             ["failedAfterMs"] = watch.ElapsedMilliseconds,
-            ["error"] = SampleDatabases.ErrorLine(cancelled.Error),
+            ["error"] = CliOutput.ErrorLine(cancelled.Error),
         });
     }
 
@@ -90,39 +115,33 @@ public class TimeoutTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         var database = await SampleDatabases.CreateAsync(db, pastBrokenScript: true);
         await Cli.RunAsync(database, "up", "--to", "1100", "--assembly", Cli.SamplesAssembly);
         await SampleDatabases.SetAsync(db, database, "samples.sleep", "60");
-        using var runner = Cli.Start(SampleDatabases.EnvironmentFor(database), "up", "--to", "2005", "--assembly", Cli.SamplesAssembly);
-        var output = SampleDatabases.CollectAsync(runner);
+        using var runner = Cli.Start(Cli.EnvironmentFor(database), "up", "--to", "2005", "--assembly", Cli.SamplesAssembly);
         CliResult result;
         int? terminated = null;
         try
         {
-            var found = await SampleDatabases.WaitUntilAsync(async () =>
-            {
-                terminated = await Db.ScalarAsync<int?>(database, $"""
-                    SELECT pid FROM pg_stat_activity
-                    WHERE datname = current_database() AND application_name = '{RunnerConfiguration.ApplicationName}'
-                      AND state = 'active' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()
-                    """);
-                return terminated is not null || runner.HasExited;
-            }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50));
-            Assert.True(found is not null && terminated is not null, "the runner's migration session never showed up sleeping:\n" + (runner.HasExited ? (await output).ToString() : "(still running)"));
+            var found = await Poll.UntilAsync(
+                async () => (terminated = await RunnerSessions.SleepingPidAsync(database)) is not null || runner.HasExited,
+                TimeSpan.FromSeconds(60),
+                TimeSpan.FromMilliseconds(50));
+            Assert.True(
+                found is not null && terminated is not null,
+                "the runner's migration session never showed up sleeping:\n"
+                + (runner.HasExited ? (await runner.Completion).ToString() : "(still running)"));
             Assert.True(await Db.ScalarAsync<bool>(database, $"SELECT pg_terminate_backend({terminated})"));
-            result = await output;
+            result = await runner.Completion;
         }
         finally
         {
             // A failed assertion above must not leave a runner asleep for a minute.
-            if (!runner.HasExited)
-            {
-                runner.Kill(entireProcessTree: true);
-            }
+            runner.Kill();
         }
 
         var clean = false;
         try
         {
             Assert.Equal(ExitCodes.Failure, result.ExitCode);
-            SampleDatabases.AssertOneLineError(result);
+            CliOutput.AssertOneLineError(result);
             Assert.StartsWith("error: migration 2001 S2001_SlowOne failed: 57P01", result.Error, StringComparison.Ordinal);
             clean = true;
         }
@@ -133,14 +152,14 @@ public class TimeoutTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
             {
                 ["how"] = "pg_terminate_backend of the migration session during pg_sleep",
                 ["exitCode"] = result.ExitCode,
-                ["error"] = SampleDatabases.ErrorLine(result.Error),
+                ["error"] = CliOutput.ErrorLine(result.Error),
                 ["clearError"] = clean,
             });
         }
 
         Assert.Equal(SampleDatabases.Through(1100), await Db.AppliedVersionsAsync(database));
         await SampleDatabases.AssertSchemaEqualsCleanRunAsync(db, database, 1100);
-        Assert.Null(await SampleDatabases.LockHolderAsync(database));
+        Assert.Null(await RunnerSessions.LockHolderAsync(database));
 
         await SampleDatabases.SetAsync(db, database, "samples.sleep", null);
         var rerun = await Cli.RunAsync(database, "up", "--to", "2005", "--assembly", Cli.SamplesAssembly);

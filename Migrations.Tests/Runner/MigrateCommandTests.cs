@@ -1,10 +1,11 @@
 using System.Text.Json;
+using Migrations.Runner.Catalog;
 using Migrations.Runner.Cli;
 using Migrations.Tests.Infrastructure;
 
 namespace Migrations.Tests.Runner;
 
-/// <summary>up, down, rollback, status and preview through the real command line.</summary>
+/// <summary>up, down, rollback, status and preview through the real command line, on the repository's migrations and the samples.</summary>
 public class MigrateCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
     [Fact]
@@ -36,9 +37,9 @@ public class MigrateCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFix
         var root = json.RootElement;
         Assert.Equal(2, root.GetProperty("current").GetInt64());
         var migrations = root.GetProperty("migrations").EnumerateArray().ToList();
-        var catalogCount = Db.Service(database).Catalog().Count;
-        Assert.Equal(catalogCount, migrations.Count);
-        Assert.Equal(catalogCount, root.GetProperty("latest").GetInt64());
+        var catalog = Db.Service(database).Catalog();
+        Assert.Equal(catalog.Select(m => m.Version), migrations.Select(m => m.GetProperty("version").GetInt64()));
+        Assert.Equal(catalog[^1].Version, root.GetProperty("latest").GetInt64());
         Assert.Equal(["applied", "applied"], migrations.Take(2).Select(m => m.GetProperty("state").GetString()));
         Assert.All(migrations.Skip(2), m => Assert.Equal("pending", m.GetProperty("state").GetString()));
         Assert.NotEqual(JsonValueKind.Null, migrations[0].GetProperty("appliedOnUtc").ValueKind);
@@ -100,7 +101,7 @@ public class MigrateCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFix
         Assert.Equal([1L, 2, 3, 4, 5], versionsAtFive);
         Assert.Equal(ExitCodes.Success, toZero.ExitCode);
         Assert.Empty(await Db.AppliedVersionsAsync(database));
-        Assert.Equal(0L, await Db.ScalarAsync<long>(database, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('VersionInfo', 'VersionInfoChecksums')"));
+        Assert.Equal(0L, await Db.ApplicationTableCountAsync(database));
     }
 
     [Fact]
@@ -133,7 +134,7 @@ public class MigrateCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFix
     public async Task Rollback_past_an_applied_version_unknown_to_the_assembly_is_refused()
     {
         var database = await db.CreateMigratedDatabaseAsync();
-        await Db.ExecuteAsync(database, """INSERT INTO "VersionInfo" ("Version", "AppliedOn", "Description") VALUES (9999, now(), 'From a newer build')""");
+        await Db.RecordAppliedAsync(database, 9999, "From a newer build");
         var before = await Db.SnapshotAsync(database);
 
         var result = await Cli.RunAsync(database, "rollback");
@@ -148,7 +149,7 @@ public class MigrateCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFix
     public async Task Status_reports_applied_versions_unknown_to_the_assembly()
     {
         var database = await db.CreateMigratedDatabaseAsync();
-        await Db.ExecuteAsync(database, """INSERT INTO "VersionInfo" ("Version", "AppliedOn", "Description") VALUES (9999, now(), 'From a newer build')""");
+        await Db.RecordAppliedAsync(database, 9999, "From a newer build");
 
         var result = await Cli.RunAsync(database, "status");
 
@@ -178,44 +179,80 @@ public class MigrateCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFix
     {
         var database = await db.CreateMigratedDatabaseAsync();
         var before = await Db.AppliedVersionsAsync(database);
+        var (target, second, newest) = MigrationSet.Default.Entries.TakeLast(3).ToList() switch { var m => (m[0], m[1], m[2]) };
 
-        var result = await Cli.RunAsync(database, "down", "--to", "11", "--preview");
+        var result = await Cli.RunAsync(database, "down", "--to", $"{target.Version}", "--preview");
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
-        Assert.Contains("-- down 13 M0013", result.Out, StringComparison.Ordinal);
-        Assert.Contains("-- down 12 M0012", result.Out, StringComparison.Ordinal);
+        Assert.Contains($"-- down {newest.Version} {newest.Name}", result.Out, StringComparison.Ordinal);
+        Assert.Contains($"-- down {second.Version} {second.Name}", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain($"-- down {target.Version} ", result.Out, StringComparison.Ordinal);
         Assert.Contains("DELETE FROM \"public\".\"VersionInfo\"", result.Out, StringComparison.Ordinal);
         Assert.Equal(before, await Db.AppliedVersionsAsync(database));
     }
 
     [Fact]
-    public async Task Production_refuses_down_and_rollback_without_yes()
+    public async Task Production_named_by_option_or_by_DOTNET_ENVIRONMENT_refuses_down_and_rollback_without_yes()
     {
         var database = await db.CreateMigratedDatabaseAsync();
         var before = await Db.AppliedVersionsAsync(database);
+        var productionVariable = new Dictionary<string, string>(Cli.EnvironmentFor(database)) { ["DOTNET_ENVIRONMENT"] = "Production" };
 
         var rollback = await Cli.RunAsync(database, "rollback", "--environment", "Production");
         var down = await Cli.RunAsync(database, "down", "--to", "0", "--environment", "Production");
+        var rollbackByVariable = await Cli.RunWithAsync(productionVariable, null, "rollback");
+        var versionsAfterRefusals = await Db.AppliedVersionsAsync(database);
         var confirmed = await Cli.RunAsync(database, "rollback", "--environment", "Production", "--yes");
 
         Assert.Equal(ExitCodes.Usage, rollback.ExitCode);
         Assert.Contains("refusing to roll back in the Production environment without --yes", rollback.Error, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Usage, down.ExitCode);
+        Assert.Equal(ExitCodes.Usage, rollbackByVariable.ExitCode);
+        Assert.Contains(
+            "refusing to roll back in the Production environment without --yes",
+            rollbackByVariable.Error,
+            StringComparison.Ordinal);
+        Assert.Equal(before, versionsAfterRefusals);
         Assert.Equal(ExitCodes.Success, confirmed.ExitCode);
         Assert.Equal(before.SkipLast(1), await Db.AppliedVersionsAsync(database));
     }
 
     [Fact]
-    public async Task Production_environment_from_DOTNET_ENVIRONMENT_also_refuses()
+    public async Task Up_out_of_order_applies_a_pending_migration_older_than_the_newest_applied_that_plain_up_refuses()
     {
-        var database = await db.CreateMigratedDatabaseAsync();
+        var database = await db.CreateDatabaseAsync();
+        var setup = await Cli.RunAsync(database, "up", "--to", "1003", "--assembly", Cli.SamplesAssembly);
+        Assert.True(setup.ExitCode == ExitCodes.Success, setup.ToString());
+        await Db.ExecuteAsync(database, """DELETE FROM "VersionInfo" WHERE "Version" = 1002; DROP TABLE sample_1002;""");
 
-        var result = await Cli.RunWithAsync(
-            new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Production", ["DATABASE_CONNECTION_STRING"] = database },
-            null,
-            "rollback");
+        var refused = await Cli.RunAsync(database, "up", "--to", "1003", "--assembly", Cli.SamplesAssembly);
+        var allowed = await Cli.RunAsync(database, "up", "--to", "1003", "--assembly", Cli.SamplesAssembly, "--out-of-order");
 
-        Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains("Production", result.Error, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Failure, refused.ExitCode);
+        Assert.Contains(
+            "migration 1002 S1002_SampleTwo is older than the newest applied version 1003",
+            refused.Error,
+            StringComparison.Ordinal);
+        Assert.True(allowed.ExitCode == ExitCodes.Success, allowed.ToString());
+        Assert.Equal([1002L], CliOutput.ReportedVersions(allowed.Out));
+        Assert.Equal([1001L, 1002, 1003], await Db.AppliedVersionsAsync(database));
+        Assert.True(await Db.ScalarAsync<bool>(database, "SELECT to_regclass('sample_1002') IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task Maintenance_migrations_run_before_every_up_as_FluentMigrator_runs_them()
+    {
+        var database = await db.CreateDatabaseAsync();
+        await SampleDatabases.SetAsync(db, database, "samples.maintenance", "on");
+
+        var first = await Cli.RunAsync(database, "up", "--to", "1001", "--assembly", Cli.SamplesAssembly);
+        var second = await Cli.RunAsync(database, "up", "--to", "1002", "--assembly", Cli.SamplesAssembly);
+        var nothingPending = await Cli.RunAsync(database, "up", "--to", "1002", "--assembly", Cli.SamplesAssembly);
+
+        Assert.Equal(ExitCodes.Success, first.ExitCode);
+        Assert.Equal(ExitCodes.Success, second.ExitCode);
+        Assert.Equal(ExitCodes.Success, nothingPending.ExitCode);
+        Assert.Equal(3L, await Db.ScalarAsync<long>(database, "SELECT count(*) FROM maintenance_runs WHERE stage = 'before all'"));
+        Assert.Equal([1001L, 1002], await Db.AppliedVersionsAsync(database));
     }
 }

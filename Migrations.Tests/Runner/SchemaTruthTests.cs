@@ -1,6 +1,8 @@
+using Migrations.Runner.Catalog;
 using Migrations.Runner.Cli;
 using Migrations.Runner.Schema;
 using Migrations.Tests.Infrastructure;
+using Npgsql;
 using Cli = Migrations.Tests.Infrastructure.Cli;
 
 namespace Migrations.Tests.Runner;
@@ -31,8 +33,13 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     [InlineData("ALTER TABLE organizations ALTER COLUMN name DROP NOT NULL", "column public.organizations.name")]
     [InlineData("ALTER TABLE audit_log ALTER COLUMN action TYPE varchar(200)", "column public.audit_log.action")]
     [InlineData("ALTER TABLE organizations ADD CONSTRAINT name_not_blank CHECK (name <> '')", "public.organizations.name_not_blank")]
-    [InlineData("CREATE OR REPLACE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$", "function public.set_updated_at()")]
-    [InlineData("DROP VIEW active_api_keys; CREATE VIEW active_api_keys AS SELECT id, organization_id FROM api_keys", "view public.active_api_keys")]
+    [InlineData(
+        "CREATE OR REPLACE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        + "BEGIN NEW.updated_at := now(); RETURN NEW; END $$",
+        "function public.set_updated_at()")]
+    [InlineData(
+        "DROP VIEW active_api_keys; CREATE VIEW active_api_keys AS SELECT id, organization_id FROM api_keys",
+        "view public.active_api_keys")]
     [InlineData("ALTER TABLE users DISABLE TRIGGER ALL", "trigger public.users.")]
     [InlineData("ALTER TYPE membership_role ADD VALUE 'auditor'", "public.membership_role")]
     [InlineData("CREATE TABLE hand_made (id int PRIMARY KEY)", "table public.hand_made")]
@@ -48,7 +55,9 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     [InlineData("CREATE SCHEMA reporting", "schema reporting")]
     [InlineData("DROP INDEX security_events_ip_address_idx", "index public.security_events_ip_address_idx")]
     [InlineData("CREATE MATERIALIZED VIEW key_counts AS SELECT organization_id, count(*) FROM api_keys GROUP BY 1", "public.key_counts")]
-    [InlineData("CREATE TRIGGER hand_made_trg BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION set_updated_at()", "trigger public.sessions.hand_made_trg")]
+    [InlineData(
+        "CREATE TRIGGER hand_made_trg BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION set_updated_at()",
+        "trigger public.sessions.hand_made_trg")]
     [InlineData("ALTER TABLE users ALTER COLUMN locale SET DEFAULT 'en'", "column public.users.locale")]
     public async Task Drift_finds_a_hand_made_change_names_the_object_and_exits_3(string change, string expectedName)
     {
@@ -93,7 +102,7 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         var database = await db.CreateDatabaseAsync();
         await Cli.RunAsync(database, "up", "--to", "1001", "--assembly", Cli.SamplesAssembly);
         // Pretend the broken sample ran here: its replay on the scratch database must fail.
-        await Db.ExecuteAsync(database, """INSERT INTO "VersionInfo" ("Version", "AppliedOn", "Description") VALUES (1100, now(), 'Broken script')""");
+        await Db.RecordAppliedAsync(database, 1100, "Broken script");
         var scratchBefore = await ScratchDatabaseCountAsync(database);
 
         var result = await Cli.RunAsync(database, "drift", "--assembly", Cli.SamplesAssembly);
@@ -132,22 +141,24 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     public async Task Baseline_of_the_production_schema_records_the_versions_and_up_then_applies_only_later_migrations()
     {
         // Arrange: production as found, and a fresh database migrated the normal way, both then given migration 1001.
-        var production = await db.CreateDatabaseAsync();
-        await Db.ExecuteAsync(production, await File.ReadAllTextAsync(Path.Combine(Repository.LegacySql, "production", "schema.sql")));
+        var production = await db.CreateProductionDatabaseAsync();
         var fresh = await db.CreateDatabaseAsync();
-        var latest = Db.Service(fresh).Catalog().Max(m => m.Version);
+        var atProduction = Repository.ProductionVersion;
+        var versions = MigrationSet.Default.Entries.Select(m => m.Version).ToList();
+        var later = versions.Count(v => v > atProduction) + 1;
 
         // Act
-        var baseline = await Cli.RunAsync(production, "baseline", "--version", $"{latest}");
+        var baseline = await Cli.RunAsync(production, "baseline", "--version", $"{atProduction}");
         var up = await Cli.RunAsync(production, "up", "--to", "1001", "--assembly", MigrationsAssembly, "--assembly", Cli.SamplesAssembly);
         await Cli.RunAsync(fresh, "up", "--to", "1001", "--assembly", MigrationsAssembly, "--assembly", Cli.SamplesAssembly);
 
         // Assert
         Assert.True(baseline.ExitCode == ExitCodes.Success, baseline.ToString());
-        Assert.Contains($"Proved: the schema equals migrations 1..{latest}", baseline.Out, StringComparison.Ordinal);
+        Assert.Contains($"Proved: the schema equals migrations 1..{atProduction}", baseline.Out, StringComparison.Ordinal);
         Assert.True(up.ExitCode == ExitCodes.Success, up.ToString());
-        Assert.Contains("Applied 1 migration ", up.Out, StringComparison.Ordinal);
-        Assert.Equal([.. Enumerable.Range(1, (int)latest).Select(v => (long)v), 1001L], await Db.AppliedVersionsAsync(production));
+        Assert.Contains($"Applied {later} migration{(later == 1 ? "" : "s")} ", up.Out, StringComparison.Ordinal);
+        Assert.Equal([.. versions.Where(v => v > atProduction), 1001L], CliOutput.ReportedVersions(up.Out));
+        Assert.Equal([.. versions, 1001L], await Db.AppliedVersionsAsync(production));
         var differences = SchemaComparer.Compare(await Db.SnapshotAsync(fresh), await Db.SnapshotAsync(production));
         Assert.True(differences.Count == 0, Db.Describe(differences));
     }
@@ -155,18 +166,20 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     [Fact]
     public async Task Baseline_refuses_a_database_with_a_hand_made_change_and_prints_the_difference_unless_forced()
     {
-        var production = await db.CreateDatabaseAsync();
-        await Db.ExecuteAsync(production, await File.ReadAllTextAsync(Path.Combine(Repository.LegacySql, "production", "schema.sql")));
+        var production = await db.CreateProductionDatabaseAsync();
         await Db.ExecuteAsync(production, "CREATE INDEX hand_made_idx ON users (display_name)");
-        var latest = $"{Db.Service(production).Catalog().Max(m => m.Version)}";
+        var atProduction = $"{Repository.ProductionVersion}";
 
-        var refused = await Cli.RunAsync(production, "baseline", "--version", latest);
+        var refused = await Cli.RunAsync(production, "baseline", "--version", atProduction);
         var versionsAfterRefusal = await Db.AppliedVersionsAsync(production);
-        var forced = await Cli.RunAsync(production, "baseline", "--version", latest, "--force");
-        var again = await Cli.RunAsync(production, "baseline", "--version", latest);
+        var forced = await Cli.RunAsync(production, "baseline", "--version", atProduction, "--force");
+        var again = await Cli.RunAsync(production, "baseline", "--version", atProduction);
 
         Assert.Equal(ExitCodes.Failure, refused.ExitCode);
-        Assert.Contains("refusing to baseline: the schema differs", refused.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            $"refusing to baseline: the schema differs from migrations 1..{atProduction} in 1 way",
+            refused.Error,
+            StringComparison.Ordinal);
         Assert.Contains("index public.hand_made_idx", refused.Error, StringComparison.Ordinal);
         Assert.Empty(versionsAfterRefusal);
         Assert.Equal(ExitCodes.Success, forced.ExitCode);
@@ -190,7 +203,7 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     public async Task An_applied_migration_whose_sql_changed_is_reported_blocks_up_and_repair_accepts_it()
     {
         var database = await db.CreateDatabaseAsync();
-        var plain = new Dictionary<string, string> { ["DATABASE_CONNECTION_STRING"] = database };
+        var plain = Cli.EnvironmentFor(database);
         var edited = new Dictionary<string, string>(plain) { ["SAMPLES_EDIT_1001"] = "fixed a typo" };
         await Cli.RunProcessAsync(plain, "up", "--to", "1002", "--assembly", Cli.SamplesAssembly);
 
@@ -202,16 +215,24 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         var unedited = await Cli.RunProcessAsync(plain, "validate", "--assembly", Cli.SamplesAssembly);
 
         Assert.Equal(ExitCodes.CheckFailed, validate.ExitCode);
-        Assert.Contains("[checksum-changed] applied migration 1001 S1001_SampleOne changed since it ran", validate.Out, StringComparison.Ordinal);
+        Assert.Contains(
+            "[checksum-changed] applied migration 1001 S1001_SampleOne changed since it ran",
+            validate.Out,
+            StringComparison.Ordinal);
         Assert.Matches(@"CHANGED\s+1001", status.Out);
         Assert.Equal(ExitCodes.Failure, up.ExitCode);
-        Assert.Contains("refusing to migrate: the SQL of applied migration 1001 S1001_SampleOne changed", up.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "refusing to migrate: the SQL of applied migration 1001 S1001_SampleOne changed",
+            up.Error,
+            StringComparison.Ordinal);
         Assert.Contains("repair --accept 1001", up.Error, StringComparison.Ordinal);
         Assert.Equal([1001L, 1002], (await Db.AppliedVersionsAsync(database)).Where(v => v < 1003));
         Assert.True(repair.ExitCode == ExitCodes.Success, repair.ToString());
         Assert.True(upAfterRepair.ExitCode == ExitCodes.Success, upAfterRepair.ToString());
         Assert.Contains(1003L, await Db.AppliedVersionsAsync(database));
-        Assert.Equal("repair", await Db.ScalarAsync<string>(database, """SELECT "RecordedBy" FROM "VersionInfoChecksums" WHERE "Version" = 1001"""));
+        Assert.Equal(
+            "repair",
+            await Db.ScalarAsync<string>(database, """SELECT "RecordedBy" FROM "VersionInfoChecksums" WHERE "Version" = 1001"""));
         Assert.Equal(ExitCodes.CheckFailed, unedited.ExitCode);
     }
 
@@ -223,11 +244,16 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         var expected = SchemaMarkdown.Render(await Db.SnapshotAsync(database), SchemaCommand.MarkdownTitle);
         var committed = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "DATABASE_STRUCTURE.md"));
 
-        Assert.True(expected == committed, "docs/DATABASE_STRUCTURE.md is stale: regenerate it with `dotnet run --project Migrations.Runner -- schema --markdown docs/DATABASE_STRUCTURE.md` against a freshly migrated database");
+        Assert.True(
+            expected == committed,
+            "docs/DATABASE_STRUCTURE.md is stale: regenerate it against a freshly migrated database with "
+            + "`dotnet run --project Migrations.Runner -- schema --markdown docs/DATABASE_STRUCTURE.md`");
     }
 
     // Scratch databases are named after the live database, so other classes' drifts running meanwhile do not count.
     private async Task<long> ScratchDatabaseCountAsync(string liveDatabase) =>
-        await Db.ScalarAsync<long>(db.ServerConnectionString,
-            $"SELECT count(*) FROM pg_database WHERE datname LIKE '{new Npgsql.NpgsqlConnectionStringBuilder(liveDatabase).Database}\\_scratch\\_%'");
+        await Db.ScalarAsync<long>(
+            db.ServerConnectionString,
+            $"SELECT count(*) FROM pg_database WHERE datname LIKE '{new NpgsqlConnectionStringBuilder(liveDatabase).Database}"
+            + "\\_scratch\\_%'");
 }

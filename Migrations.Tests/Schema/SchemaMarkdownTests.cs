@@ -22,13 +22,31 @@ public sealed class SchemaMarkdownTests(DatabaseFixture fixture) : IClassFixture
         Assert.Contains("| `id` | `bigint` | identity (always) | no |  |", markdown, StringComparison.Ordinal);
         Assert.Contains("Primary key `users_pkey`: `id`", markdown, StringComparison.Ordinal);
         Assert.Contains("| `users_email_key` | `UNIQUE (email)` |  |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| `fk_orders_user` | `user_id` | `public.users` (`id`) | CASCADE | RESTRICT |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| `orders_total_not_negative` | `CHECK ((total >= (0)::numeric)) NOT VALID` |  |", markdown, StringComparison.Ordinal);
+        Assert.Contains(
+            "| `fk_orders_user` | `user_id` | `public.users` (`id`) | CASCADE | RESTRICT |",
+            markdown,
+            StringComparison.Ordinal);
+        Assert.Contains(
+            "| `orders_total_not_negative` | `CHECK ((total >= (0)::numeric)) NOT VALID` |  |",
+            markdown,
+            StringComparison.Ordinal);
         Assert.Contains("#### Exclusion constraints", markdown, StringComparison.Ordinal);
-        Assert.Contains("`CREATE UNIQUE INDEX ix_users_email_lower ON public.users USING btree (lower((email)::text)) WHERE (display_name IS NOT NULL)`", markdown, StringComparison.Ordinal);
-        Assert.Contains("| `trg_users_touch_insert` | `CREATE TRIGGER trg_users_touch_insert BEFORE INSERT ON public.users FOR EACH ROW EXECUTE FUNCTION public.touch()` | disabled |", markdown, StringComparison.Ordinal);
+        Assert.Contains(
+            "`CREATE UNIQUE INDEX ix_users_email_lower ON public.users USING btree (lower((email)::text)) "
+            + "WHERE (display_name IS NOT NULL)`",
+            markdown,
+            StringComparison.Ordinal);
+        Assert.Contains(
+            "| `trg_users_touch_insert` | "
+            + "`CREATE TRIGGER trg_users_touch_insert BEFORE INSERT ON public.users FOR EACH ROW EXECUTE FUNCTION public.touch()` "
+            + "| disabled |",
+            markdown,
+            StringComparison.Ordinal);
         Assert.Contains("| `own_orders` | SELECT | permissive | public |", markdown, StringComparison.Ordinal);
-        Assert.Contains("Partition of `app.events` `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`.", markdown, StringComparison.Ordinal);
+        Assert.Contains(
+            "Partition of `app.events` `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`.",
+            markdown,
+            StringComparison.Ordinal);
         Assert.Contains("Partitioned by `RANGE (at)`.", markdown, StringComparison.Ordinal);
         Assert.Contains("Row-level security enabled.", markdown, StringComparison.Ordinal);
         Assert.Contains("### View `public.active_users`\n\nUsers with a display name\n", markdown, StringComparison.Ordinal);
@@ -37,7 +55,10 @@ public sealed class SchemaMarkdownTests(DatabaseFixture fixture) : IClassFixture
         Assert.Contains("| `public.touch()` | function | `trigger` | plpgsql | Stamps updated_at |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `app.purge(IN before date)` | procedure |  | sql |  |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `app.mood` | `sad`, `ok`, `happy` | How a user feels |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| `app.email` | `text COLLATE \"C\"` | yes |  | `email_has_at`: `CHECK ((VALUE ~~ '%@%'::text))` |  |", markdown, StringComparison.Ordinal);
+        Assert.Contains(
+            "| `app.email` | `text COLLATE \"C\"` | yes |  | `email_has_at`: `CHECK ((VALUE ~~ '%@%'::text))` |  |",
+            markdown,
+            StringComparison.Ordinal);
         Assert.Contains("| `app.pair` | `a integer`<br>`b text` |  |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `app.counter` | integer | 10 | 5 | 1 | 100000 | yes |  |  |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `pgcrypto` | `public` |", markdown, StringComparison.Ordinal);
@@ -69,7 +90,10 @@ public sealed class SchemaMarkdownTests(DatabaseFixture fixture) : IClassFixture
         Assert.Equal(markdown, SchemaMarkdown.Render(second, Title));
         Assert.Equal(markdown, SchemaMarkdown.Render(SchemaSnapshot.FromJson(first.ToJson()), Title));
         Assert.DoesNotContain("\r", markdown, StringComparison.Ordinal);
-        Assert.DoesNotContain(DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            markdown,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -91,10 +115,5 @@ public sealed class SchemaMarkdownTests(DatabaseFixture fixture) : IClassFixture
         Assert.Contains("    a_items |o--o{ b_items : \"items_parent_fk\"\n", markdown, StringComparison.Ordinal);
     }
 
-    private async Task<SchemaSnapshot> SampleSnapshotAsync()
-    {
-        var database = await fixture.CreateDatabaseAsync();
-        await Db.ExecuteAsync(database, SampleSchema.Sql);
-        return await Db.SnapshotAsync(database);
-    }
+    private async Task<SchemaSnapshot> SampleSnapshotAsync() => await Db.SnapshotAsync(await SampleSchema.CreateDatabaseAsync(fixture));
 }

@@ -1,3 +1,5 @@
+using System.Reflection;
+using FluentMigrator;
 using Migrations.Runner.Catalog;
 
 namespace Migrations.Tests.Unit;
@@ -24,6 +26,32 @@ public sealed class CatalogRulesTests
     [Fact]
     public void The_scanner_leaves_out_tagged_migrations_as_FluentMigrator_does_when_no_tags_are_asked_for()
     {
+        var assembly = typeof(TaggedMigration).Assembly;
+        var migrationTypes = assembly.GetTypes().Where(t => !t.IsAbstract && t.IsDefined(typeof(MigrationAttribute))).ToList();
+        Assert.Contains(migrationTypes, t => !t.IsVisible);
+        Assert.Contains(typeof(TaggedMigration), migrationTypes);
+
+        var scan = MigrationCatalog.Scan([assembly]);
+
+        Assert.Equal(migrationTypes.Where(t => t.IsVisible && t != typeof(TaggedMigration)).OrderBy(t => t.Name, StringComparer.Ordinal),
+            scan.Migrations.Select(m => m.Type).OrderBy(t => t.Name, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_migrations_of_this_repository_have_unique_versions_contiguous_from_1()
+    {
+        var versions = typeof(LegacyScript).Assembly.GetTypes()
+            .Select(t => t.GetCustomAttribute<MigrationAttribute>()?.Version)
+            .OfType<long>()
+            .Order()
+            .ToList();
+
+        Assert.Equal(Enumerable.Range(1, versions.Count).Select(v => (long)v), versions);
+    }
+
+    [Fact]
+    public void A_catalog_of_given_types_leaves_out_the_tagged_ones()
+    {
         var catalog = MigrationCatalog.ForTypes([typeof(PipelineSamples.T1), typeof(PipelineSamples.Tagged12)]);
 
         Assert.Equal([1L], catalog.Versions);
@@ -36,4 +64,17 @@ public sealed class CatalogRulesTests
     }
 
     private static MigrationEntry Entry(long version, string name) => new(version, name, name, Transactional: true);
+
+    /// <summary>
+    /// Public, so an assembly scan meets it, and tagged, so neither FluentMigrator (asked for no tags) nor the runner
+    /// may run it: the parity tests scan this assembly with both.
+    /// </summary>
+    [Migration(99, "Tagged, so never run")]
+    [Tags("never")]
+    public sealed class TaggedMigration : Migration
+    {
+        public override void Up() => throw new InvalidOperationException("a tagged migration ran");
+
+        public override void Down() => throw new InvalidOperationException("a tagged migration ran");
+    }
 }

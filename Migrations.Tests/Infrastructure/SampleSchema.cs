@@ -1,4 +1,4 @@
-namespace Migrations.Tests.Schema;
+namespace Migrations.Tests.Infrastructure;
 
 /// <summary>A small schema with at least one object of every kind a snapshot covers.</summary>
 public static class SampleSchema
@@ -68,4 +68,13 @@ public static class SampleSchema
         CREATE TRIGGER trg_users_touch_insert BEFORE INSERT ON public.users FOR EACH ROW EXECUTE FUNCTION public.touch();
         ALTER TABLE public.users DISABLE TRIGGER trg_users_touch_insert;
         """;
+
+    /// <summary>A new database holding the sample schema.</summary>
+    public static async Task<string> CreateDatabaseAsync(DatabaseFixture db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var database = await db.CreateDatabaseAsync();
+        await Db.ExecuteAsync(database, Sql);
+        return database;
+    }
 }

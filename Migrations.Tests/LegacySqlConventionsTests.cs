@@ -7,12 +7,19 @@ using Migrations.Tests.Infrastructure;
 
 namespace Migrations.Tests;
 
-/// <summary>The repository's own conventions, checked without a database.</summary>
-public partial class MigrationCatalogTests
+/// <summary>
+/// The conventions of <c>legacy-sql/</c>, checked without a database: the frozen files, their rollbacks and checksums,
+/// and the migrations 1 to the production version that run them. Migrations after it have no legacy file.
+/// </summary>
+public partial class LegacySqlConventionsTests
 {
-    private static readonly string[] UpFiles = [.. Directory.GetFiles(Repository.LegacySql, "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+    private static readonly string[] UpFiles =
+        [.. Directory.GetFiles(Repository.LegacySql, "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
 
-    private static readonly string[] RollbackFiles = [.. Directory.GetFiles(Path.Combine(Repository.LegacySql, "rollback"), "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+    private static readonly string[] RollbackFiles =
+        [.. Directory.GetFiles(Path.Combine(Repository.LegacySql, "rollback"), "*.sql")
+            .Select(Path.GetFileName)
+            .Order(StringComparer.Ordinal)!];
 
     private static readonly (long Version, Type Type)[] Classes =
         [.. typeof(LegacyScript).Assembly.GetTypes()
@@ -31,34 +38,27 @@ public partial class MigrationCatalogTests
     }
 
     [Fact]
-    public void Legacy_files_are_numbered_from_001_without_gaps()
+    public void Legacy_files_are_numbered_from_001_to_the_production_version_without_gaps()
     {
         Assert.All(UpFiles, f => Assert.Matches(LegacyName(), f));
         Assert.Equal(
-            Enumerable.Range(1, UpFiles.Length).Select(n => n.ToString("000", CultureInfo.InvariantCulture)),
+            Enumerable.Range(1, (int)Repository.ProductionVersion).Select(n => n.ToString("000", CultureInfo.InvariantCulture)),
             UpFiles.Select(f => f[..3]));
     }
 
     [Fact]
     public void Each_legacy_file_has_one_class_whose_name_version_and_title_agree()
     {
-        Assert.Equal(UpFiles.Length, Classes.Length);
-        foreach (var (file, (version, type)) in UpFiles.Zip(Classes))
+        foreach (var file in UpFiles)
         {
             var number = int.Parse(file[..3], CultureInfo.InvariantCulture);
             var pascal = string.Concat(file[4..^4].Split('_').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
-            Assert.Equal(number, version);
+            var type = Assert.Single(Classes, c => c.Version == number).Type;
             Assert.Equal($"M{number:0000}_{pascal}", type.Name);
-            Assert.True(File.Exists(Path.Combine(Repository.Root, "Migrations", type.Name + ".cs")), $"{type.Name} is not in Migrations/{type.Name}.cs");
+            Assert.True(
+                File.Exists(Path.Combine(Repository.Root, "Migrations", type.Name + ".cs")),
+                $"{type.Name} is not in Migrations/{type.Name}.cs");
         }
-    }
-
-    [Fact]
-    public void Migration_versions_are_unique_and_contiguous()
-    {
-        var versions = Classes.Select(c => c.Version).ToList();
-        Assert.Equal(versions.Distinct().Count(), versions.Count);
-        Assert.Equal(Enumerable.Range(1, versions.Count).Select(v => (long)v), versions);
     }
 
     [Fact]
@@ -93,15 +93,20 @@ public partial class MigrationCatalogTests
     }
 
     [Fact]
-    public void Non_transactional_migrations_are_the_ones_with_CREATE_INDEX_CONCURRENTLY()
+    public void Non_transactional_legacy_migrations_are_the_ones_with_CREATE_INDEX_CONCURRENTLY()
     {
-        foreach (var (version, type) in Classes)
+        foreach (var file in UpFiles)
         {
-            var file = UpFiles[version - 1];
-            var concurrent = File.ReadAllText(Path.Combine(Repository.LegacySql, file)).Contains("CONCURRENTLY", StringComparison.OrdinalIgnoreCase);
+            var type = Assert.Single(Classes, c => c.Version == int.Parse(file[..3], CultureInfo.InvariantCulture)).Type;
+            var concurrent = File.ReadAllText(Path.Combine(Repository.LegacySql, file))
+                .Contains("CONCURRENTLY", StringComparison.OrdinalIgnoreCase);
             var attribute = type.GetCustomAttribute<MigrationAttribute>()!;
-            Assert.True(concurrent == (attribute.TransactionBehavior == TransactionBehavior.None), $"{type.Name}: CONCURRENTLY in {file} = {concurrent}, but TransactionBehavior = {attribute.TransactionBehavior}");
-            Assert.True(!concurrent || typeof(StatementByStatementMigration).IsAssignableFrom(type), $"{type.Name} must send one statement per command");
+            Assert.True(
+                concurrent == (attribute.TransactionBehavior == TransactionBehavior.None),
+                $"{type.Name}: CONCURRENTLY in {file} = {concurrent}, but TransactionBehavior = {attribute.TransactionBehavior}");
+            Assert.True(
+                !concurrent || typeof(StatementByStatementMigration).IsAssignableFrom(type),
+                $"{type.Name} must send one statement per command");
         }
     }
 
