@@ -47,6 +47,10 @@ internal static class ErrorText
             $"{e.Target} is not a known migration version (known: {e.First}..{e.Last}{(e.HasGaps ? ", with gaps" : "")})",
             e.ZeroAllowed ? "pass a version listed by 'status', or 0 for none" : "pass a version listed by 'status'",
             ExitCodes.Usage),
+        UnrecordedSchema e => new(
+            $"refusing to migrate: the database holds {Report.Plural(e.Count, "object")} ({string.Join(", ", e.First)}"
+            + $"{(e.Count > e.First.Count ? ", ..." : "")}) but no VersionInfo, so nothing says which migrations built it",
+            "compare it with the migrations ('drift'), then adopt it with 'baseline --version V'; or point at an empty database"),
         OutOfOrderPending e => new(
             $"pending {Listed(e.Migrations)} older than the newest applied version {e.NewestApplied}: "
             + "applying it now would run it out of order",

@@ -47,6 +47,9 @@ public sealed record LockTimedOut(TimeSpan Timeout, LockHolder? Holder) : Runner
 
 public sealed record UnknownTargetVersion(long Target, long First, long Last, bool HasGaps, bool ZeroAllowed) : RunnerError;
 
+/// <summary>The database holds objects but no VersionInfo: it was built without this runner.</summary>
+public sealed record UnrecordedSchema(int Count, IReadOnlyList<string> First) : RunnerError;
+
 public sealed record OutOfOrderPending(IReadOnlyList<MigrationEntry> Migrations, long NewestApplied) : RunnerError;
 
 public sealed record BreakingChangeRefused(MigrationEntry Migration) : RunnerError;

@@ -97,13 +97,29 @@ internal sealed class ExpressionBuilder
         foreach (var expression in expressions)
         {
             context.Expressions.Add(expression is ExecuteEmbeddedSqlScriptExpression script
-                ? new ExecuteSqlStatementExpression
-                {
-                    SqlStatement = _catalog.Scripts.Read(script.SqlScript),
-                    Parameters = script.Parameters,
-                    Description = "embedded script " + script.SqlScript,
-                }
+                ? Resolved(script, _catalog.Scripts.Read(script.SqlScript))
                 : expression);
+        }
+    }
+
+    // An empty or blank script runs as nothing, as under FluentMigrator's runner and psql; as a statement expression
+    // it would fail FluentMigrator's validation ("The sql statement cannot be null or an empty string").
+    private static IMigrationExpression Resolved(ExecuteEmbeddedSqlScriptExpression script, string text) =>
+        string.IsNullOrWhiteSpace(text)
+            ? new EmptyScriptExpression(text)
+            : new ExecuteSqlStatementExpression
+            {
+                SqlStatement = text,
+                Parameters = script.Parameters,
+                Description = "embedded script " + script.SqlScript,
+            };
+
+    private sealed class EmptyScriptExpression(string text) : MigrationExpressionBase
+    {
+        public override void ExecuteWith(IMigrationProcessor processor)
+        {
+            ArgumentNullException.ThrowIfNull(processor);
+            processor.Execute(text);
         }
     }
 

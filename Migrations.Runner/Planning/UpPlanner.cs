@@ -18,6 +18,9 @@ internal sealed record HistoryFacts(
 
     /// <summary>Whether VersionInfo exists at all (status says when it was not created yet).</summary>
     public bool TableExists { get; init; } = true;
+
+    /// <summary>Objects found outside the system schemas, read only where VersionInfo does not exist.</summary>
+    public (int Count, IReadOnlyList<string> First) Unrecorded { get; init; } = (0, []);
 }
 
 /// <summary>What <c>up</c> asks for besides the target.</summary>
@@ -68,6 +71,13 @@ internal static class UpPlanner
     private static RunnerError? Refusal(
         MigrationCatalog catalog, ChecksumSet checksums, HistoryFacts facts, UpRequest request, List<MigrationDefinition> toApply)
     {
+        // Flyway refuses a non-empty schema without history too: running 1..N over a hand-built database works only
+        // where every migration happens to be idempotent.
+        if (!facts.TableExists && facts.Unrecorded.Count > 0 && toApply.Count > 0)
+        {
+            return new UnrecordedSchema(facts.Unrecorded.Count, facts.Unrecorded.First);
+        }
+
         var outOfOrder = toApply.Where(m => m.Version < facts.NewestApplied).ToList();
         if (outOfOrder.Count > 0 && !request.AllowOutOfOrder)
         {

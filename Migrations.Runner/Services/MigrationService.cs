@@ -93,12 +93,18 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         await using var session = await MigrationSession.OpenAsync(connectionString, _options.Session, cancellationToken);
         var connection = session.Connection;
         var facts = await RunState.ReadAsync(connection, withInvalidIndexes: true, cancellationToken);
-        await VersionHistory.EnsureTablesAsync(connection, cancellationToken);
+        if (!facts.TableExists)
+        {
+            facts = facts with { Unrecorded = await RunState.UnrecordedObjectsAsync(connection, cancellationToken) };
+        }
+
         var plan = UpPlanner.Plan(catalog, checksums, facts, request);
         if (plan.Refusal is { } refusal)
         {
             throw new RunnerErrorException(refusal);
         }
+
+        await VersionHistory.EnsureTablesAsync(connection, cancellationToken);
 
         foreach (var index in plan.IndexesToDrop)
         {

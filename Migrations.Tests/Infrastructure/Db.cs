@@ -17,6 +17,17 @@ public static class Db
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Creates the runner's bookkeeping tables, empty: a database with objects made by hand but no VersionInfo is
+    /// refused by up (nothing says which migrations built it), so a test that prepares such objects creates these first.
+    /// </summary>
+    public static async Task CreateVersionTablesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await VersionHistory.EnsureTablesAsync(connection);
+    }
+
     public static async Task<T?> ScalarAsync<T>(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);

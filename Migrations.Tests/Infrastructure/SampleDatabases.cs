@@ -24,6 +24,7 @@ public static class SampleDatabases
         var database = await db.CreateDatabaseAsync();
         if (pastBrokenScript)
         {
+            await Db.CreateVersionTablesAsync(database);
             await Db.ExecuteAsync(database, "CREATE TABLE no_such_table (id integer)");
         }
 

@@ -398,6 +398,7 @@ public class BadInputCatalogueTests(DatabaseFixture db) : IClassFixture<Database
             case "INVALID index left by CREATE INDEX CONCURRENTLY":
             {
                 var database = await db.CreateDatabaseAsync();
+                await Db.CreateVersionTablesAsync(database);
                 await Db.ExecuteAsync(database, "CREATE TABLE dup (id integer); INSERT INTO dup VALUES (1), (1);");
                 await Assert.ThrowsAsync<PostgresException>(
                     () => Db.ExecuteAsync(database, "CREATE UNIQUE INDEX CONCURRENTLY dup_id_key ON dup (id)"));

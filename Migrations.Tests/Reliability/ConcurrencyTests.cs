@@ -150,10 +150,11 @@ public class ConcurrencyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
             }
             else
             {
-                // Up first: it knew of no history, tried 1001 over the hand-built table and rolled back; baseline then adopted the schema.
+                // Up first: it found objects but no history and refused, writing nothing; baseline then adopted the schema.
                 order = "up-then-baseline";
                 Assert.Equal(ExitCodes.Failure, up.ExitCode);
-                Assert.Contains("migration 1001 S1001_SampleOne failed: 42P07", up.Error, StringComparison.Ordinal);
+                Assert.Contains("refusing to migrate: the database holds", up.Error, StringComparison.Ordinal);
+                Assert.Contains("but no VersionInfo", up.Error, StringComparison.Ordinal);
                 Assert.Equal(SampleDatabases.Through(1003), versions);
             }
 
