@@ -11,17 +11,38 @@ internal static class MigrationFailure
     {
         var m = e.Migration;
         var verb = e.Up ? "migration" : "rollback of migration";
-        var reason = e.Sql is { } sql ? $"{sql.SqlState} {sql.MessageText}" : e.Reason;
+        var reason = e.Mode switch
+        {
+            MigrationMode.EndedRunnersTransaction => "it ended the runner's transaction itself (COMMIT or ROLLBACK from C# against the connection)",
+            MigrationMode.LeftTransactionOpen => "its SQL begins a transaction it does not end (BEGIN without COMMIT)",
+            _ => e.Sql is { } sql ? $"{sql.SqlState} {sql.MessageText}" : e.Reason,
+        };
         var where = e.Location is null ? "" : $" ({e.Location.File})";
         var done = e.DoneBefore == 1 ? "the 1 migration before it stays" : $"the {e.DoneBefore} migrations before it stay";
-        var outcome = m.Transactional
-            ? "its transaction was rolled back: the schema and VersionInfo are as before it"
-              + (e.DoneBefore > 0 ? $"; {done} {(e.Up ? "applied" : "reverted")}" : "")
-            : "it ran without a transaction, so statements before the failing one stay applied and VersionInfo does not record it";
-        var advice = m.Transactional
-            ? $"fix the migration (or the data it trips on), then run {(e.Up ? "up" : "the rollback")} again"
-            : "make its statements idempotent (IF NOT EXISTS) or undo the partial change, drop any INVALID index it left "
-              + "(the 'validate' verb lists them), then run again";
+        var before = e.DoneBefore > 0 ? $"; {done} {(e.Up ? "applied" : "reverted")}" : "";
+        var again = $"then run {(e.Up ? "up" : "the rollback")} again";
+        var (outcome, advice) = e.Mode switch
+        {
+            MigrationMode.Transaction => (
+                "its transaction was rolled back: the schema and VersionInfo are as before it" + before,
+                $"fix the migration (or the data it trips on), {again}"),
+            MigrationMode.NoTransaction => (
+                "it ran without a transaction, so statements before the failing one stay applied and VersionInfo does not record it",
+                "make its statements idempotent (IF NOT EXISTS) or undo the partial change, drop any INVALID index it left "
+                + "(the 'validate' verb lists them), then run again"),
+            MigrationMode.OwnTransactions => (
+                "its SQL has its own BEGIN/COMMIT, so it ran as psql runs it, statement by statement: what it committed before the "
+                + "failing statement stays applied, the transaction open at the failure was rolled back, and VersionInfo does not record it",
+                $"undo what it committed or make it idempotent, {again}; or take out its BEGIN/COMMIT so that the runner's transaction holds it"),
+            MigrationMode.EndedRunnersTransaction => (
+                "what it committed stays applied, the rest was rolled back, and VersionInfo does not record it",
+                "do not commit or roll back in Execute.WithConnection (the runner's transaction holds the migration), or declare it "
+                + $"TransactionBehavior.None; undo what it committed, {again}"),
+            _ => (
+                "the transaction it left open was rolled back, as psql's session would roll it back at the end of the file; "
+                + "what it committed before stays applied, and VersionInfo does not record it",
+                $"end the transaction it begins with COMMIT, {again}"),
+        };
         return new ErrorMessage(
             $"{verb} {m.Version} {m.Name}{where} failed: {reason}", advice, ExitCodes.Failure, [.. Details(e), outcome]);
     }

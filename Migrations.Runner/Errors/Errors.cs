@@ -76,8 +76,28 @@ public sealed record SqlFailure(string SqlState, string MessageText, string? Det
 /// <summary>Where in which embedded SQL file a failing statement sits.</summary>
 public sealed record SqlLocation(string File, int Line, int Column);
 
+/// <summary>How a migration ran, which decides what a failure left behind.</summary>
+public enum MigrationMode
+{
+    /// <summary>In the runner's transaction, with its bookkeeping: a failure leaves nothing.</summary>
+    Transaction,
+
+    /// <summary>Declared without a transaction: statements before the failing one stay.</summary>
+    NoTransaction,
+
+    /// <summary>Its SQL has its own BEGIN/COMMIT: what it committed stays, what it left open was rolled back.</summary>
+    OwnTransactions,
+
+    /// <summary>It ended the runner's transaction in a way no lexer could see (C# against the connection).</summary>
+    EndedRunnersTransaction,
+
+    /// <summary>It left a transaction open at its end, which psql's session would have rolled back.</summary>
+    LeftTransactionOpen,
+}
+
 public sealed record MigrationFailed(
-    MigrationEntry Migration, bool Up, int DoneBefore, SqlFailure? Sql, SqlLocation? Location, string Reason)
+    MigrationEntry Migration, bool Up, int DoneBefore, SqlFailure? Sql, SqlLocation? Location, string Reason,
+    MigrationMode Mode = MigrationMode.Transaction)
     : RunnerError;
 
 public sealed record MaintenanceFailed(MigrationStage Stage, string Name, string Reason) : RunnerError;

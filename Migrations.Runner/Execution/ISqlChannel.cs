@@ -28,6 +28,9 @@ internal interface ISqlChannel
     /// <summary>Rolls back whatever is open, if anything; never throws, so a failure being reported stays the one reported.</summary>
     void RollBackQuietly();
 
+    /// <summary>Whether the session is inside a transaction block (one a script's own BEGIN opened).</summary>
+    bool InTransactionBlock();
+
     /// <summary>Whether the query returns a row (FluentMigrator's schema questions).</summary>
     bool Exists(string sql, IReadOnlyList<object> values);
 

@@ -66,6 +66,20 @@ internal sealed class NpgsqlChannel(NpgsqlConnection connection) : ISqlChannel
         }
     }
 
+    // A savepoint is refused (25P01) outside a transaction block, and harmless inside one, which is rolled back next.
+    public bool InTransactionBlock()
+    {
+        try
+        {
+            Execute("SAVEPOINT migrations_runner_probe");
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.NoActiveSqlTransaction)
+        {
+            return false;
+        }
+    }
+
     public bool Exists(string sql, IReadOnlyList<object> values)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -94,5 +108,18 @@ internal sealed class NpgsqlChannel(NpgsqlConnection connection) : ISqlChannel
         operation(connection, _transaction);
     }
 
-    private NpgsqlCommand Command(string sql) => new(sql, connection, _transaction) { CommandTimeout = CommandTimeoutSeconds };
+    private NpgsqlCommand Command(string sql)
+    {
+        try
+        {
+            return new(sql, connection, _transaction) { CommandTimeout = CommandTimeoutSeconds };
+        }
+        catch (InvalidOperationException) when (_transaction is not null)
+        {
+            // C# a migration ran (Execute.WithConnection) committed or rolled back the transaction, which Npgsql then
+            // refuses to join: the commands after it go without one, and the pipeline's guard reports what happened.
+            EndTransaction();
+            return new(sql, connection) { CommandTimeout = CommandTimeoutSeconds };
+        }
+    }
 }

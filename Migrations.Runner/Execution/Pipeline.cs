@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using FluentMigrator;
 using FluentMigrator.Expressions;
+using Migrations.Authoring;
 using Migrations.Runner.Catalog;
 using Migrations.Runner.Errors;
 
@@ -30,6 +31,10 @@ internal sealed class Pipeline
 
     internal const string LandedColumn = "migrations_runner_landed";
 
+    // Fails (25P01) outside a transaction block: placed before the bookkeeping, it stops a migration that ended the
+    // runner's transaction itself from having its VersionInfo row written in a transaction of its own.
+    private const string Guard = "SAVEPOINT migrations_runner_guard";
+
     private readonly ISqlChannel _channel;
     private readonly MigrationCatalog _catalog;
     private readonly IReadOnlyList<Assembly> _assemblies;
@@ -42,6 +47,7 @@ internal sealed class Pipeline
     private readonly List<MigrationStep> _steps = [];
     private readonly Stopwatch _sinceLastStep = new();
     private bool _up;
+    private MigrationMode _mode;
     private int _batch = 1;
     private Task? _inFlight;
 
@@ -170,6 +176,7 @@ internal sealed class Pipeline
     private bool Add(MigrationDefinition migration, Bookkeeping bookkeeping)
     {
         _processor.Clear();
+        _mode = migration.Transactional ? MigrationMode.Transaction : MigrationMode.NoTransaction;
         if (!migration.Transactional)
         {
             Drain();
@@ -187,11 +194,47 @@ internal sealed class Pipeline
         }
 
         ExpressionBuilder.Execute(expressions, _processor);
+        var statements = _processor.TakePending();
+        if (statements.Any(SqlStatementKinds.ControlsTransactions))
+        {
+            Drain();
+            _mode = MigrationMode.OwnTransactions;
+            RunWithOwnTransactions(migration, statements, bookkeeping);
+            return false;
+        }
+
         bookkeeping.Write(_processor);
         var marker = FormattableString.Invariant($"SELECT {_queued.Count} AS {LandedColumn}, clock_timestamp()");
         string[] reset = _sessionReset.Length == 0 ? [] : [_sessionReset];
-        _queued.Add((migration, SqlProcessor.Script(["BEGIN", .. _processor.TakePending(), "COMMIT", .. reset, marker])));
+        _queued.Add((migration, SqlProcessor.Script(["BEGIN", .. statements, Guard, .. _processor.TakePending(), "COMMIT", .. reset, marker])));
         return true;
+    }
+
+    // A script with its own BEGIN and COMMIT runs as psql runs it: statement by statement, its transactions its own.
+    // Its bookkeeping lands only after its work committed; a transaction it leaves open is rolled back, as psql's
+    // session would roll it back at the end of the file, and the migration is not recorded.
+    private void RunWithOwnTransactions(MigrationDefinition migration, IReadOnlyList<string> statements, Bookkeeping bookkeeping)
+    {
+        try
+        {
+            foreach (var sql in statements)
+            {
+                _processor.SendEach(sql);
+            }
+
+            if (_channel.InTransactionBlock())
+            {
+                _mode = MigrationMode.LeftTransactionOpen;
+                throw new RunnerErrorException(new MigrationFailed(migration.Entry, _up, _steps.Count, null, null, "", _mode));
+            }
+        }
+        catch
+        {
+            _channel.RollBackQuietly();
+            throw;
+        }
+
+        Execute(transactional: true, () => { }, bookkeeping.Write);
     }
 
     /// <summary>Sends what is queued and waits until all of it has landed.</summary>
@@ -251,7 +294,7 @@ internal sealed class Pipeline
         catch (Exception e) when (e is not OutOfMemoryException && landed < batch.Length)
         {
             _channel.RollBackQuietly();
-            throw Failed(batch[landed].Migration.Entry, e, batch[landed].Script);
+            throw Failed(batch[landed].Migration.Entry, e, batch[landed].Script, MigrationMode.Transaction);
         }
 
         _sinceLastStep.Restart();
@@ -285,6 +328,7 @@ internal sealed class Pipeline
         try
         {
             work();
+            _processor.Execute(Guard);
             bookkeeping(_processor);
             _processor.Flush(commit: true);
             _channel.EndTransaction();
@@ -306,13 +350,21 @@ internal sealed class Pipeline
         }
     }
 
-    private RunnerErrorException Failed(MigrationEntry migration, Exception error, string? sentSql)
+    private RunnerErrorException Failed(MigrationEntry migration, Exception error, string? sentSql, MigrationMode? mode = null)
     {
         var pg = SqlErrorLocator.FindPostgresError(error);
+        // Only the guard can meet 25P01 in a command that holds it: a script whose own COMMIT the lexer sees never
+        // shares a command with it.
+        if (pg is { SqlState: "25P01" } && sentSql?.Contains(Guard, StringComparison.Ordinal) == true)
+        {
+            return new RunnerErrorException(
+                new MigrationFailed(migration, _up, _steps.Count, null, null, "", MigrationMode.EndedRunnersTransaction), error);
+        }
+
         var location = pg is null ? null : SqlErrorLocator.Locate(_assemblies, pg, sentSql);
         var sql = pg is null ? null : SqlErrorLocator.Describe(pg);
         return new RunnerErrorException(
-            new MigrationFailed(migration, _up, _steps.Count, sql, location, pg is null ? Flatten(error) : ""), error);
+            new MigrationFailed(migration, _up, _steps.Count, sql, location, pg is null ? Flatten(error) : "", mode ?? _mode), error);
     }
 
     internal static string Flatten(Exception error)

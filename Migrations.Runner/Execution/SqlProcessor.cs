@@ -124,7 +124,23 @@ internal sealed class SqlProcessor : ProcessorBase
             return;
         }
 
-        Send(sql);
+        SendEach(sql);
+    }
+
+    /// <summary>
+    /// Outside a transaction, each statement of a script goes as a command of its own, as psql sends it: a
+    /// multi-statement command is one implicit transaction, which CREATE INDEX CONCURRENTLY refuses and which would
+    /// hold a script's own BEGIN and COMMIT inside it.
+    /// </summary>
+    public void SendEach(string sql)
+    {
+        foreach (var statement in SqlLexer.Split(sql))
+        {
+            if (statement.HasCode)
+            {
+                Send(statement.Text);
+            }
+        }
     }
 
     /// <summary>The text of the last command sent or being sent: what a failure's position counts in.</summary>

@@ -46,6 +46,12 @@ internal sealed partial class RecordingChannel : ISqlChannel
 
     public void RollBackQuietly() => Log.Add("rollback");
 
+    public bool InTransactionBlock()
+    {
+        Log.Add("in transaction?");
+        return false;
+    }
+
     public bool Exists(string sql, IReadOnlyList<object> values)
     {
         Log.Add("question");
