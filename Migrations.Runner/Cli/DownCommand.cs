@@ -9,7 +9,9 @@ internal static class DownCommand
     {
         var target = CommonOptions.Target("Revert every applied migration newer than this version (0 reverts all)");
         target.Required = true;
-        var preview = new Option<bool>("--preview") { Description = "Print the SQL that would run; change nothing" };
+        var preview = new Option<bool>("--preview") {
+            Description = $"Print the SQL that would run, touching nothing: a script that '{PreviewCommand.HowToRun}' runs as down would",
+        };
         var command = new Command("down", "Revert applied migrations, newest first, down to a version") { target, preview, options.Yes };
         foreach (var option in options.Migrating)
         {
@@ -23,7 +25,7 @@ internal static class DownCommand
             if (run.Parse.GetValue(preview))
             {
                 PreviewCommand.Print(
-                    run.Out, await new PreviewService(run.Migrations, connection, run.RunOptions().Verbose).DownAsync(to, ct), "down");
+                    run.Out, await new PreviewService(run.Migrations, connection, run.RunOptions().Verbose).DownScriptAsync(to, ct));
                 return ExitCodes.Success;
             }
 

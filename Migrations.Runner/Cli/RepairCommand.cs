@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Migrations.Runner.History;
 using Migrations.Runner.Services;
 
 namespace Migrations.Runner.Cli;
@@ -13,7 +14,10 @@ internal static class RepairCommand
             Required = true,
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("repair", "Record the current checksum of applied migrations whose SQL was edited since they ran")
+        var command = new Command(
+            "repair",
+            "Record the current checksum of applied migrations whose SQL was edited since they ran, keeping the old one in "
+            + ChecksumStore.HistoryTable)
         {
             accept, options.LockTimeout,
         };
@@ -21,10 +25,11 @@ internal static class RepairCommand
         {
             var connection = await run.ConnectionStringAsync(ct);
             var service = new RepairService(run.Migrations, connection, run.RunOptions());
-            foreach (var accepted in await service.AcceptAsync(run.Parse.GetValue(accept)!, ct))
+            foreach (var outcome in await service.AcceptAsync(run.Parse.GetValue(accept)!, ct))
             {
-                run.Out.WriteLine(
-                    $"accepted {accepted.Version} {accepted.Name}: checksum {Short(accepted.Recorded)} -> {Short(accepted.Current)}");
+                run.Out.WriteLine(outcome.Unchanged
+                    ? $"nothing to accept for {outcome.Version} {outcome.Name}: its SQL is what ran (checksum {Short(outcome.Current)})"
+                    : $"accepted {outcome.Version} {outcome.Name}: checksum {Short(outcome.Recorded)} -> {Short(outcome.Current)}");
             }
 
             return ExitCodes.Success;

@@ -9,6 +9,9 @@ public sealed record StoredChecksum(long Version, string Checksum, DateTime Reco
 /// <summary>An applied migration whose SQL is no longer what ran.</summary>
 public sealed record ChecksumMismatch(long Version, string Name, string Recorded, string Current);
 
+/// <summary>A checksum accepted by repair, and the one it replaced (none for a version that had no checksum yet).</summary>
+public sealed record ChecksumAcceptance(long Version, string? Replaced, string Accepted, string? ClientUser);
+
 /// <summary>
 /// The companion of FluentMigrator's <c>VersionInfo</c> (which cannot take extra columns): one row per applied
 /// version with the SHA-256 of the SQL it ran. <c>VersionInfo</c> stays the record of what ran; this table only
@@ -18,7 +21,16 @@ public static class ChecksumStore
 {
     public const string Table = "VersionInfoChecksums";
 
+    /// <summary>
+    /// Every checksum repair replaced, one row per acceptance, never updated or deleted (not even when its version is
+    /// reverted): who accepted which SQL as what ran, when, and what it replaced. <c>AcceptedBy</c> is the database
+    /// role, <c>ClientUser</c> the operating-system user of the runner that did it.
+    /// </summary>
+    public const string HistoryTable = "VersionInfoChecksumHistory";
+
     private const string Qualified = $"{VersionHistory.Schema}.\"{Table}\"";
+
+    private const string QualifiedHistory = $"{VersionHistory.Schema}.\"{HistoryTable}\"";
 
     internal const string CreateTableSql = $"""
         CREATE TABLE IF NOT EXISTS {Qualified} (
@@ -27,6 +39,18 @@ public static class ChecksumStore
             "RecordedOn" timestamptz NOT NULL DEFAULT now(),
             "RecordedBy" text NOT NULL,
             "PreviousChecksum" text
+        );
+        """;
+
+    internal const string CreateHistoryTableSql = $"""
+        CREATE TABLE IF NOT EXISTS {QualifiedHistory} (
+            "Id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            "Version" bigint NOT NULL,
+            "ReplacedChecksum" text,
+            "AcceptedChecksum" text NOT NULL,
+            "AcceptedOn" timestamptz NOT NULL DEFAULT now(),
+            "AcceptedBy" text NOT NULL DEFAULT current_user,
+            "ClientUser" text
         );
         """;
 
@@ -79,6 +103,35 @@ public static class ChecksumStore
             ON CONFLICT ("Version") DO UPDATE SET "PreviousChecksum" = {Qualified}."Checksum", "Checksum" = excluded."Checksum",
                 "RecordedOn" = now(), "RecordedBy" = excluded."RecordedBy"
             """);
+    }
+
+    /// <summary>
+    /// Records each acceptance in the history and makes its checksum the recorded one, all in one transaction: a
+    /// checksum is never replaced without its trace.
+    /// </summary>
+    public static async Task AcceptAsync(
+        NpgsqlConnection connection, IReadOnlyList<ChecksumAcceptance> acceptances, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(acceptances);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var acceptance in acceptances)
+        {
+            await using var command = new NpgsqlCommand(
+                $"""
+                INSERT INTO {QualifiedHistory} ("Version", "ReplacedChecksum", "AcceptedChecksum", "ClientUser")
+                VALUES (@version, @replaced, @accepted, @client);
+                {RecordSql(acceptance.Version, acceptance.Accepted, "repair")}
+                """,
+                connection,
+                transaction);
+            command.Parameters.AddWithValue("version", acceptance.Version);
+            command.Parameters.AddWithValue("replaced", (object?)acceptance.Replaced ?? DBNull.Value);
+            command.Parameters.AddWithValue("accepted", acceptance.Accepted);
+            command.Parameters.AddWithValue("client", (object?)acceptance.ClientUser ?? DBNull.Value);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The statement that forgets a reverted version's checksum, for the revert's own transaction.</summary>

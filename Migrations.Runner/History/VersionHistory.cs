@@ -87,9 +87,23 @@ public static class VersionHistory
     }
 
     /// <summary>
-    /// Creates <c>VersionInfo</c> as FluentMigrator does (Version bigint, AppliedOn timestamp, Description
-    /// varchar(1024), unique index UC_Version), and the checksum table, in one transaction: never half made. Completes
-    /// a VersionInfo that an interrupted FluentMigrator left without its later columns. Costs one query when both exist.
+    /// What creates <c>VersionInfo</c> as FluentMigrator does (Version bigint, AppliedOn timestamp, Description
+    /// varchar(1024), unique index UC_Version), the checksum table and its history, each statement ending with its
+    /// semicolon; completes a VersionInfo that an interrupted FluentMigrator left without its later columns. The text
+    /// <see cref="EnsureTablesAsync"/> runs, and the one a preview prints, so that the script builds the same tables.
+    /// </summary>
+    public static string CreateTablesSql { get; } = $"""
+        CREATE TABLE IF NOT EXISTS {Schema}."{Table}" ("Version" bigint NOT NULL);
+        ALTER TABLE {Schema}."{Table}" ADD COLUMN IF NOT EXISTS "AppliedOn" timestamp,
+            ADD COLUMN IF NOT EXISTS "Description" varchar(1024);
+        CREATE UNIQUE INDEX IF NOT EXISTS "UC_Version" ON {Schema}."{Table}" ("Version" ASC);
+        {ChecksumStore.CreateTableSql}
+        {ChecksumStore.CreateHistoryTableSql}
+        """;
+
+    /// <summary>
+    /// Runs <see cref="CreateTablesSql"/> in one transaction, so the tables are never half made. Costs one query when
+    /// they all exist.
     /// </summary>
     public static async Task EnsureTablesAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
     {
@@ -99,14 +113,7 @@ public static class VersionHistory
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var create = new NpgsqlCommand(
-            $"""
-            CREATE TABLE IF NOT EXISTS {Schema}."{Table}" ("Version" bigint NOT NULL);
-            ALTER TABLE {Schema}."{Table}" ADD COLUMN IF NOT EXISTS "AppliedOn" timestamp,
-                ADD COLUMN IF NOT EXISTS "Description" varchar(1024);
-            CREATE UNIQUE INDEX IF NOT EXISTS "UC_Version" ON {Schema}."{Table}" ("Version" ASC);
-            {ChecksumStore.CreateTableSql}
-            """, connection, transaction))
+        await using (var create = new NpgsqlCommand(CreateTablesSql, connection, transaction))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -114,7 +121,7 @@ public static class VersionHistory
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Whether VersionInfo, its unique index and the checksum table all exist in full.</summary>
+    /// <summary>Whether VersionInfo, its unique index, the checksum table and its history all exist in full.</summary>
     public static async Task<bool> TablesCompleteAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -124,6 +131,7 @@ public static class VersionHistory
                        AND attname IN ('Version', 'AppliedOn', 'Description') AND NOT attisdropped) = 3
                AND to_regclass('{Schema}."UC_Version"') IS NOT NULL
                AND to_regclass('{Schema}."{ChecksumStore.Table}"') IS NOT NULL
+               AND to_regclass('{Schema}."{ChecksumStore.HistoryTable}"') IS NOT NULL
             """, connection);
         return (bool)(await check.ExecuteScalarAsync(cancellationToken))!;
     }

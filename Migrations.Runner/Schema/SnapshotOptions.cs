@@ -7,7 +7,11 @@ public sealed record SnapshotOptions
     /// Tables left out of every snapshot, in any schema, with their columns, constraints, indexes, triggers, policies
     /// and owned sequences: the runner's own bookkeeping, which migrations do not describe. Matched case-sensitively.
     /// </summary>
-    public IReadOnlyCollection<string> ExcludedTables { get; init; } = ["VersionInfo", "VersionInfoChecksums"];
+    public IReadOnlyCollection<string> ExcludedTables { get; init; } = BookkeepingTables;
+
+    /// <summary>The runner's bookkeeping tables, in the schema of VersionInfo.</summary>
+    public static IReadOnlyList<string> BookkeepingTables { get; } =
+        [History.VersionHistory.Table, History.ChecksumStore.Table, History.ChecksumStore.HistoryTable];
 
     /// <summary>Owners and grants. Off by default: they depend on the roles of the server, not on the migrations.</summary>
     public bool IncludePrivileges { get; init; }

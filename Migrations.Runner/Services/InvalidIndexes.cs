@@ -30,9 +30,12 @@ public static class InvalidIndexes
     /// <summary>Drops one, without blocking writes; needs a connection outside any transaction.</summary>
     public static async Task DropAsync(NpgsqlConnection connection, string qualifiedName, CancellationToken cancellationToken = default)
     {
-        await using var command = new NpgsqlCommand($"DROP INDEX CONCURRENTLY IF EXISTS {qualifiedName}", connection);
+        await using var command = new NpgsqlCommand(DropSql(qualifiedName), connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>The statement <see cref="DropAsync"/> runs, as a preview prints it.</summary>
+    public static string DropSql(string qualifiedName) => $"DROP INDEX CONCURRENTLY IF EXISTS {qualifiedName}";
 
     public static string DropStatements(IEnumerable<string> names) =>
         string.Join(" ", names.Select(n => $"DROP INDEX CONCURRENTLY {n};"));

@@ -6,37 +6,61 @@ using Migrations.Runner.Session;
 
 namespace Migrations.Runner.Services;
 
-/// <summary>Records the current checksum of applied migrations whose SQL was edited since they ran (Flyway's repair).</summary>
+/// <summary>
+/// One version passed to repair: its checksum as recorded (empty when none was recorded yet) and as its code generates it now.
+/// </summary>
+public sealed record RepairOutcome(long Version, string Name, string Recorded, string Current)
+{
+    /// <summary>The SQL is what ran: there was nothing to accept, and nothing was written.</summary>
+    public bool Unchanged => Recorded == Current;
+}
+
+/// <summary>
+/// Records the current checksum of applied migrations whose SQL was edited since they ran (Flyway's repair), keeping
+/// every checksum it replaces in <see cref="ChecksumStore.HistoryTable"/>.
+/// </summary>
 public sealed class RepairService(MigrationSet migrations, string connectionString, RunOptions? options = null)
 {
     private readonly RunOptions _options = options ?? new RunOptions();
 
-    /// <summary>The checksums replaced, from what was recorded to what the code generates now.</summary>
-    /// <exception cref="RunnerErrorException">A version is not applied or not known (<see cref="VersionsNotAcceptable"/>).</exception>
-    public async Task<IReadOnlyList<ChecksumMismatch>> AcceptAsync(
+    /// <summary>
+    /// Each version in order, accepted unless its SQL is unchanged; every acceptance in one transaction. Versions
+    /// whose SQL is unchanged are reported, not refused: running the same repair twice is harmless, and says so.
+    /// </summary>
+    /// <exception cref="RunnerErrorException">
+    /// A version is not applied, not known, or has no checksum (<see cref="VersionsNotAcceptable"/>); nothing is written.
+    /// </exception>
+    public async Task<IReadOnlyList<RepairOutcome>> AcceptAsync(
         IReadOnlyCollection<long> versions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(versions);
         var catalog = migrations.Catalog.Migrations;
+        var current = MigrationChecksums.Compute(migrations);
         await using var session = await MigrationSession.OpenAsync(connectionString, _options.Session, cancellationToken);
         var applied = (await VersionHistory.ReadAsync(session.Connection, cancellationToken)).Select(a => a.Version).ToHashSet();
-        var notAccepted = versions.Where(v => !applied.Contains(v) || !catalog.ContainsKey(v)).Distinct().Order().ToList();
+        // A migration that asks the database about its schema has no checksum to accept.
+        var notAccepted = versions.Where(v => !applied.Contains(v) || !catalog.ContainsKey(v) || !current.ContainsKey(v))
+            .Distinct().Order().ToList();
         if (notAccepted.Count > 0)
         {
             throw new RunnerErrorException(new VersionsNotAcceptable(notAccepted));
         }
 
-        var current = MigrationChecksums.Compute(migrations);
         await VersionHistory.EnsureTablesAsync(session.Connection, cancellationToken);
         var stored = await ChecksumStore.ReadAsync(session.Connection, cancellationToken);
-        var accepted = new List<ChecksumMismatch>();
-        foreach (var version in versions.Distinct().Order())
+        var outcomes = versions.Distinct().Order()
+            .Select(v => new RepairOutcome(v, catalog[v].Name, stored.TryGetValue(v, out var s) ? s.Checksum : "", current[v]))
+            .ToList();
+        // The database records its own role; who ran the runner only the client's operating system knows.
+        var clientUser = Environment.UserName is { Length: > 0 } name ? name : null;
+        var acceptances = outcomes.Where(o => !o.Unchanged)
+            .Select(o => new ChecksumAcceptance(o.Version, o.Recorded.Length == 0 ? null : o.Recorded, o.Current, clientUser))
+            .ToList();
+        if (acceptances.Count > 0)
         {
-            await ChecksumStore.RecordAsync(session.Connection, version, current[version], "repair", cancellationToken);
-            accepted.Add(new ChecksumMismatch(
-                version, catalog[version].Name, stored.TryGetValue(version, out var s) ? s.Checksum : "", current[version]));
+            await ChecksumStore.AcceptAsync(session.Connection, acceptances, cancellationToken);
         }
 
-        return accepted;
+        return outcomes;
     }
 }

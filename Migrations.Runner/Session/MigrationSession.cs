@@ -56,7 +56,7 @@ public sealed class MigrationSession : IAsyncDisposable
         var migrationLock = await MigrationLock.AcquireAsync(connection, settings.LockTimeout, settings.OnLockWait, cancellationToken);
         try
         {
-            var reset = Reset(connection.PostgreSqlVersion);
+            var reset = ResetSqlFor(connection.PostgreSqlVersion);
             await using (var command = new NpgsqlCommand(reset, connection))
             {
                 await command.ExecuteNonQueryAsync(cancellationToken);
@@ -73,6 +73,25 @@ public sealed class MigrationSession : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _lock.DisposeAsync();
 
+    /// <summary>
+    /// The text of <see cref="ResetSql"/> for a server of version <paramref name="server"/>, without a connection:
+    /// what a preview script runs after each migration, so that psql's one session isolates migrations as the runner's does.
+    /// </summary>
+    // DISCARD ALL without what would end the run: the advisory lock (pg_advisory_unlock_all) and Npgsql's prepared
+    // statements (DEALLOCATE ALL).
+    //
+    // A batch's COMMITs reach the server with its statements, so a runner killed mid-batch would leave the server to run
+    // the batch out on its own. client_connection_check_interval makes the server check every second, even inside a
+    // statement, that the runner is still there, and otherwise roll back the migration in flight and end the session
+    // (PostgreSQL 14 and later; older servers run the batch out, each migration still whole). RESET ALL clears it too,
+    // so it is set again each time.
+    public static string ResetSqlFor(Version server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; DISCARD TEMP; DISCARD SEQUENCES;"
+            + (server.Major >= 14 ? " SET client_connection_check_interval = 1000;" : "");
+    }
+
     // Through the startup packet: the settings hold for every transaction on the session, from its first statement.
     private static string WithSessionSettings(string connectionString, SessionSettings settings)
     {
@@ -85,16 +104,4 @@ public sealed class MigrationSession : IAsyncDisposable
         }.Where(o => !string.IsNullOrEmpty(o)));
         return builder.ConnectionString;
     }
-
-    // DISCARD ALL without what would end the run: the advisory lock (pg_advisory_unlock_all) and Npgsql's prepared
-    // statements (DEALLOCATE ALL).
-    //
-    // A batch's COMMITs reach the server with its statements, so a runner killed mid-batch would leave the server to run
-    // the batch out on its own. client_connection_check_interval makes the server check every second, even inside a
-    // statement, that the runner is still there, and otherwise roll back the migration in flight and end the session
-    // (PostgreSQL 14 and later; older servers run the batch out, each migration still whole). RESET ALL clears it too,
-    // so it is set again each time.
-    private static string Reset(Version server) =>
-        "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; DISCARD TEMP; DISCARD SEQUENCES;"
-        + (server.Major >= 14 ? " SET client_connection_check_interval = 1000;" : "");
 }

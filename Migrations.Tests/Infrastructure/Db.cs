@@ -68,8 +68,9 @@ public static class Db
 
     /// <summary>The tables of schema public, the runner's VersionInfo and VersionInfoChecksums left out.</summary>
     public static async Task<long> ApplicationTableCountAsync(string connectionString) =>
-        await ScalarAsync<long>(connectionString, """
-            SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('VersionInfo', 'VersionInfoChecksums')
+        await ScalarAsync<long>(connectionString, $"""
+            SELECT count(*) FROM pg_tables
+            WHERE schemaname = 'public' AND tablename <> ALL (ARRAY['{string.Join("', '", SnapshotOptions.BookkeepingTables)}'])
             """);
 
     /// <summary>Differences as text, one per line, for assertion messages.</summary>
