@@ -54,7 +54,10 @@ internal sealed class Invocation
         });
     }
 
-    /// <summary>The configured connection string, or the local development database started on demand (never in Production).</summary>
+    /// <summary>
+    /// The configured connection string, or the local development database started on demand: only in the Development
+    /// environment, so a deploy that lost its connection string stops instead of migrating a database of its own.
+    /// </summary>
     public async Task<string> ConnectionStringAsync(CancellationToken cancellationToken)
     {
         if (Settings.ConnectionString is { } configured)
@@ -63,10 +66,13 @@ internal sealed class Invocation
             return configured;
         }
 
-        if (Settings.IsProduction)
+        if (!Settings.IsDevelopment)
         {
-            throw new RunnerErrorException(new CliError("no connection string configured for the Production environment",
-                $"pass --connection or set {RunnerConfiguration.ConnectionStringVariable}"));
+            throw new RunnerErrorException(new CliError(
+                $"no connection string configured for the {Settings.Environment} environment (from {Settings.EnvironmentSource})",
+                $"pass --connection, set {RunnerConfiguration.ConnectionStringVariable}, or set ConnectionStrings:Default in "
+                + $"appsettings.{Settings.Environment}.json or appsettings.json; the local development database is only for "
+                + $"the {RunnerConfiguration.DefaultEnvironment} environment"));
         }
 
 #if DEVELOPMENT_TOOLS
@@ -89,13 +95,15 @@ internal sealed class Invocation
 #endif
     }
 
-    /// <summary>Throws a usage error unless the environment is not Production or --yes was given.</summary>
+    /// <summary>Throws a usage error unless the environment is a local one or --yes was given.</summary>
     public void ConfirmDestructive(string verb)
     {
-        if (Settings.IsProduction && !Parse.GetValue(_options.Yes))
+        if (!Settings.IsLocal && !Parse.GetValue(_options.Yes))
         {
             throw new RunnerErrorException(new CliError(
-                $"refusing to {verb} in the Production environment without --yes", "rerun with --yes once you are sure"));
+                $"refusing to {verb} in the {Settings.Environment} environment without --yes",
+                $"rerun with --yes once you are sure (the environment is from {Settings.EnvironmentSource}; only "
+                + $"{string.Join(" and ", RunnerConfiguration.LocalEnvironments)} run destructive verbs unconfirmed)"));
         }
     }
 

@@ -15,11 +15,12 @@ internal static class RepairCommand
         };
         var command = new Command("repair", "Record the current checksum of applied migrations whose SQL was edited since they ran")
         {
-            accept, options.LockTimeout,
+            accept, options.LockTimeout, options.Yes,
         };
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
             var connection = await run.ConnectionStringAsync(ct);
+            run.ConfirmDestructive("accept changed migrations");
             var service = new RepairService(run.Migrations, connection, run.RunOptions());
             foreach (var accepted in await service.AcceptAsync(run.Parse.GetValue(accept)!, ct))
             {
