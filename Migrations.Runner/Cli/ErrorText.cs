@@ -61,6 +61,7 @@ internal static class ErrorText
             $"cannot roll back {Report.Plural(e.Steps, "step")}: only {e.Applied} migration{(e.Applied == 1 ? " is" : "s are")} applied",
             e.Applied == 0 ? "nothing to roll back" : $"use --steps {e.Applied} or down --to 0"),
         UnknownAppliedVersions e => Unknown(e),
+        UnknownAppliedRefused e => UnknownBeforeUp(e),
         VersionsNotAcceptable e => new(
             $"cannot accept {string.Join(", ", e.Versions)}: only applied migrations known to the assembly have checksums",
             "pass versions that 'status' lists as CHANGED", ExitCodes.Usage),
@@ -159,6 +160,17 @@ internal static class ErrorText
             + $"so {(one ? "its" : "their")} Down cannot run",
             "run the runner built from the code that applied it, "
             + "or remove the row from VersionInfo once its schema change has been undone by hand");
+    }
+
+    private static ErrorMessage UnknownBeforeUp(UnknownAppliedRefused e)
+    {
+        var one = e.Versions.Count == 1;
+        var list = string.Join(", ", e.Versions.Select(a => $"{a.Version}" + (a.Description is null ? "" : $" ({a.Description})")));
+        return new(
+            $"refusing to migrate: applied version{(one ? "" : "s")} {list} {(one ? "is" : "are")} not in the migrations assembly, "
+            + "so the database holds a change this build does not know",
+            "run the build that applied it (or a newer one); if its change was undone by hand, delete its row from VersionInfo; "
+            + "to migrate anyway (an older build after a newer one's deploy was rolled back), rerun with --ignore-unknown");
     }
 
     private static string Listed(IReadOnlyList<MigrationEntry> migrations) =>

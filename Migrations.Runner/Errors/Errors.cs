@@ -57,6 +57,9 @@ public sealed record ChecksumsChanged(IReadOnlyList<ChecksumMismatch> Changed) :
 
 public sealed record TooManySteps(int Steps, int Applied) : RunnerError;
 
+/// <summary><c>up</c> refused: the database records versions the migrations assembly does not have.</summary>
+public sealed record UnknownAppliedRefused(IReadOnlyList<AppliedMigration> Versions) : RunnerError;
+
 public sealed record UnknownAppliedVersions(IReadOnlyList<AppliedMigration> Versions, string SetName) : RunnerError;
 
 public sealed record VersionsNotAcceptable(IReadOnlyList<long> Versions) : RunnerError;
