@@ -75,6 +75,7 @@ internal sealed class CommonOptions
     {
         foreach (var seconds in new[] { LockTimeout, DatabaseLockTimeout, StatementTimeout })
         {
+            seconds.Parses(Numbers.Seconds);
             seconds.Validators.Add(r =>
             {
                 if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var value) && value < 0)
@@ -91,7 +92,7 @@ internal sealed class CommonOptions
     /// <summary>A target version: 0 (none) or more.</summary>
     public static Option<long?> Target(string description)
     {
-        var option = new Option<long?>("--to", "-t") { Description = description };
+        var option = new Option<long?>("--to", "-t") { Description = description }.ParsesOptional(Numbers.Version);
         option.Validators.Add(r =>
         {
             if (r.Tokens.Count == 1 && long.TryParse(r.Tokens[0].Value, out var version) && version < 0)

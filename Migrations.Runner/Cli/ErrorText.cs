@@ -20,7 +20,9 @@ internal static class ErrorText
 {
     private const string BuiltDll = "pass the path of a built migrations .dll";
 
-    public static ErrorMessage Describe(RunnerError error) => error switch
+    /// <param name="error">What went wrong.</param>
+    /// <param name="connectionSource">Where the connection string came from (an option, a variable, a file), to name in advice.</param>
+    public static ErrorMessage Describe(RunnerError error, string? connectionSource = null) => error switch
     {
         AssemblyUnusable e => Assembly(e),
         DuplicateVersion e => new($"the migrations assembly is inconsistent: {e.First} and {e.Second} share version {e.Version}",
@@ -39,7 +41,7 @@ internal static class ErrorText
             $"{e.Table} has an unexpected shape ({string.Join(", ", e.Columns)}); "
             + "FluentMigrator's has Version bigint, AppliedOn, Description",
             "this table was not created by FluentMigrator: rename it, or point the runner at the right database"),
-        ConnectionFailed e => Connection(e),
+        ConnectionFailed e => Connection(e, connectionSource),
         LockTimedOut e => new(
             $"timed out after {e.Timeout.TotalSeconds:0} s waiting for the migration lock held by {Holder(e.Holder)}",
             "wait for the other runner to finish, or raise --lock-timeout; if it is stuck, end its session with pg_terminate_backend(pid)"),
@@ -122,13 +124,41 @@ internal static class ErrorText
         _ => new($"--assembly {e.Path}: holds no [Migration] classes", BuiltDll, ExitCodes.Usage),
     };
 
-    private static ErrorMessage Connection(ConnectionFailed e) => new(
-        $"cannot connect to {e.Host}:{e.Port} database {e.Database} as {(e.User.Length == 0 ? "(default user)" : e.User)}: "
-        + (e.SqlState is null ? e.Reason : $"{e.SqlState} {e.Reason}"),
-        e.DatabaseMissing
-            ? "create the database first (CREATE DATABASE) or fix Database= in the connection string"
-            : $"check the connection string (--connection, {RunnerConfiguration.ConnectionStringVariable} or appsettings.json) "
-              + "and that the server is running");
+    private static ErrorMessage Connection(ConnectionFailed e, string? source)
+    {
+        var at = $"{e.Host}:{e.Port}";
+        var what = e.Problem switch
+        {
+            ConnectionProblem.NothingListening =>
+                $"no PostgreSQL server answered at {at}: nothing listens on that port (connection refused)",
+            ConnectionProblem.NotPostgres => $"no PostgreSQL server answered at {at}: something there accepted the connection and "
+                + "closed it without speaking PostgreSQL's protocol",
+            ConnectionProblem.TimedOut => $"no PostgreSQL server answered at {at} within the connection timeout",
+            ConnectionProblem.UnknownHost => $"the host name {e.Host} does not resolve ({e.Reason})",
+            _ => e.SqlState is null ? e.Reason : $"{e.SqlState} {e.Reason}",
+        };
+        var where = e.Shadow ? "--shadow-connection"
+            : source ?? $"the connection string (--connection, {RunnerConfiguration.ConnectionStringVariable} or appsettings.json)";
+        var advice = e.SqlState switch
+        {
+            "3D000" when e.Shadow => $"fix Database= in {where}, or leave it out to use the server's default database",
+            "3D000" => $"create the database first (CREATE DATABASE) or fix Database= in {where}",
+            // Not "Password=": the redactor would take the rest of the line for a password.
+            "28P01" => $"fix the user name or password in {where}",
+            "28000" => $"fix the user name in {where}, or let that role log in from here (LOGIN, pg_hba.conf)",
+            _ => e.Problem switch
+            {
+                ConnectionProblem.NothingListening or ConnectionProblem.NotPostgres or ConnectionProblem.TimedOut
+                    or ConnectionProblem.UnknownHost => $"fix Host= or Port= in {where}, or start PostgreSQL there",
+                _ => $"check {where} and that the server is running",
+            },
+        };
+        var server = e.Shadow ? "the shadow server " : "";
+        var database = e.Database.Length == 0 ? "" : $" database {e.Database}";
+        return new(
+            $"cannot connect to {server}{at}{database} as {(e.User.Length == 0 ? "(default user)" : e.User)}: {what}",
+            e.Shadow ? advice + " (the server scratch databases are created on)" : advice);
+    }
 
     private static ErrorMessage InvalidIndexes(IReadOnlyList<string> invalid)
     {

@@ -43,6 +43,15 @@ internal sealed class Invocation
 
     public MigrationSet Migrations => _migrations ??= MigrationSet.Load(Parse.GetValue(_options.Assembly));
 
+    /// <summary>The server for scratch databases from <c>--shadow-connection</c>, checked as the main one is; null if not given.</summary>
+    public string? ShadowConnection =>
+        Parse.GetValue(_options.ShadowConnection) is { } shadow ? RunnerConfiguration.Normalize(shadow, "--shadow-connection") : null;
+
+    // Named in the advice of a failed connection; none for the development database, which nobody configured.
+    private string? ConnectionSource => _settings is { ConnectionString: not null } settings
+        ? settings.Source.EndsWith(".json", StringComparison.Ordinal) ? $"ConnectionStrings:Default in {settings.Source}" : settings.Source
+        : null;
+
     /// <summary>Wires <paramref name="action"/> as the verb's action inside the shared error handling.</summary>
     public static void Bind(
         Command command, CommonOptions options, RunnerConsole console, Func<Invocation, CancellationToken, Task<int>> action)
@@ -136,7 +145,7 @@ internal sealed class Invocation
         }
         catch (RunnerErrorException e)
         {
-            var message = ErrorText.Describe(e.Error);
+            var message = ErrorText.Describe(e.Error, ConnectionSource);
             Error("error: " + message.Message);
             foreach (var detail in message.Details)
             {

@@ -12,7 +12,7 @@ internal static class RepairCommand
             Description = "Accept the current SQL of this applied migration as what ran (repeat for several)",
             Required = true,
             AllowMultipleArgumentsPerToken = false,
-        };
+        }.ParsesEach(Numbers.Version);
         var command = new Command("repair", "Record the current checksum of applied migrations whose SQL was edited since they ran")
         {
             accept, options.LockTimeout, options.Yes,
