@@ -7,7 +7,8 @@ internal static class BaselineCommand
 {
     public static Command Create(CommonOptions options, RunnerConsole console)
     {
-        var version = new Option<long>("--version") { Description = "The migration version the database already matches", Required = true };
+        var version = new Option<long>("--version") { Description = "The migration version the database already matches", Required = true }
+            .Parses(Numbers.Version);
         var force = new Option<bool>("--force")
         {
             Description = "Record the versions even when the schema differs (the differences are printed)",
@@ -24,7 +25,7 @@ internal static class BaselineCommand
             run.ConfirmDestructive("baseline");
             var service = new SchemaTruthService(run.Migrations, connection, run.RunOptions());
             var result = await service.BaselineAsync(
-                run.Parse.GetValue(version), run.Parse.GetValue(force), run.Parse.GetValue(options.ShadowConnection), ct);
+                run.Parse.GetValue(version), run.Parse.GetValue(force), run.ShadowConnection, ct);
             foreach (var overridden in result.Overridden)
             {
                 run.Error("overridden by --force: " + overridden.Describe());

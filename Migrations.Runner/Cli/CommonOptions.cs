@@ -8,14 +8,17 @@ internal sealed class CommonOptions
     public Option<string?> Connection { get; } = new("--connection", "-c")
     {
         Description = $"Npgsql connection string (Host=...;Database=...). Default: {RunnerConfiguration.ConnectionStringVariable}, "
-            + "then appsettings.{Environment}.json, then appsettings.json (ConnectionStrings:Default), then the local development database",
+            + "then appsettings.{Environment}.json, then appsettings.json (ConnectionStrings:Default), then, in the Development "
+            + "environment only, the local development database. An empty value is an error",
         Recursive = true,
     };
 
     public Option<string?> Environment { get; } = new("--environment", "-e")
     {
-        Description = "Environment name (Development, Staging, Production). "
-            + $"Default: {RunnerConfiguration.EnvironmentVariable}, else Development",
+        Description = "Environment name (Development, Staging, Production, ...; any case). "
+            + $"Default: {RunnerConfiguration.EnvironmentVariable}, then {RunnerConfiguration.AspNetCoreEnvironmentVariable}, "
+            + $"else {RunnerConfiguration.DefaultEnvironment}. Outside "
+            + $"{string.Join(" and ", RunnerConfiguration.LocalEnvironments)}, destructive verbs need --yes",
         Recursive = true,
     };
 
@@ -54,7 +57,8 @@ internal sealed class CommonOptions
 
     public Option<bool> Yes { get; } = new("--yes", "-y")
     {
-        Description = "Confirm this verb in the Production environment",
+        Description = "Confirm this destructive verb in an environment other than "
+            + $"{string.Join(" or ", RunnerConfiguration.LocalEnvironments)}, where it refuses without it",
     };
 
     public Option<string?> ShadowConnection { get; } = new("--shadow-connection")
@@ -71,6 +75,7 @@ internal sealed class CommonOptions
     {
         foreach (var seconds in new[] { LockTimeout, DatabaseLockTimeout, StatementTimeout })
         {
+            seconds.Parses(Numbers.Seconds);
             seconds.Validators.Add(r =>
             {
                 if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var value) && value < 0)
@@ -87,7 +92,7 @@ internal sealed class CommonOptions
     /// <summary>A target version: 0 (none) or more.</summary>
     public static Option<long?> Target(string description)
     {
-        var option = new Option<long?>("--to", "-t") { Description = description };
+        var option = new Option<long?>("--to", "-t") { Description = description }.ParsesOptional(Numbers.Version);
         option.Validators.Add(r =>
         {
             if (r.Tokens.Count == 1 && long.TryParse(r.Tokens[0].Value, out var version) && version < 0)

@@ -24,7 +24,7 @@ internal static class DriftCommand
             var service = new SchemaTruthService(run.Migrations, connection, run.RunOptions());
             var report = run.Parse.GetValue(against) is { } file
                 ? await service.DriftAgainstFileAsync(Path.GetFullPath(file, run.Console.WorkingDirectory), ct)
-                : await service.DriftAsync(run.Parse.GetValue(options.ShadowConnection), ct);
+                : await service.DriftAsync(run.ShadowConnection, ct);
             if (run.Parse.GetValue(options.Json))
             {
                 run.Out.WriteLine(JsonSerializer.Serialize(new

@@ -20,7 +20,9 @@ internal static class ErrorText
 {
     private const string BuiltDll = "pass the path of a built migrations .dll";
 
-    public static ErrorMessage Describe(RunnerError error) => error switch
+    /// <param name="error">What went wrong.</param>
+    /// <param name="connectionSource">Where the connection string came from (an option, a variable, a file), to name in advice.</param>
+    public static ErrorMessage Describe(RunnerError error, string? connectionSource = null) => error switch
     {
         AssemblyUnusable e => Assembly(e),
         DuplicateVersion e => new($"the migrations assembly is inconsistent: {e.First} and {e.Second} share version {e.Version}",
@@ -39,7 +41,7 @@ internal static class ErrorText
             $"{e.Table} has an unexpected shape ({string.Join(", ", e.Columns)}); "
             + "FluentMigrator's has Version bigint, AppliedOn, Description",
             "this table was not created by FluentMigrator: rename it, or point the runner at the right database"),
-        ConnectionFailed e => Connection(e),
+        ConnectionFailed e => Connection(e, connectionSource),
         LockTimedOut e => new(
             $"timed out after {e.Timeout.TotalSeconds:0} s waiting for the migration lock held by {Holder(e.Holder)}",
             "wait for the other runner to finish, or raise --lock-timeout; if it is stuck, end its session with pg_terminate_backend(pid)"),
@@ -65,6 +67,7 @@ internal static class ErrorText
             $"cannot roll back {Report.Plural(e.Steps, "step")}: only {e.Applied} migration{(e.Applied == 1 ? " is" : "s are")} applied",
             e.Applied == 0 ? "nothing to roll back" : $"use --steps {e.Applied} or down --to 0"),
         UnknownAppliedVersions e => Unknown(e),
+        UnknownAppliedRefused e => UnknownBeforeUp(e),
         VersionsNotAcceptable e => new(
             $"cannot accept {string.Join(", ", e.Versions)}: only applied migrations known to the assembly have checksums",
             "pass versions that 'status' lists as CHANGED", ExitCodes.Usage),
@@ -97,11 +100,11 @@ internal static class ErrorText
         VersionGap p => $"versions jump from {p.From} to {p.To}: numbers are sequential with no gaps",
         NameMismatch p => $"class {p.TypeName} carries version {p.Version}: the number in the name and the attribute must agree",
         LegacyFileChanged p => $"{p.File} changed since it was shipped "
-            + $"(SHA-256 {p.Actual[..12]}..., SHA256SUMS says {p.Expected[..12]}...): legacy files are never edited",
+            + $"(SHA-256 {Report.Checksum(p.Actual)}, SHA256SUMS says {Report.Checksum(p.Expected)}): legacy files are never edited",
         UnknownAppliedProblem p => $"version {p.Version} ({p.Description}) is applied in the database but not in the migrations assembly",
         OutOfOrderProblem p => $"version {p.Version} is pending but older than the newest applied version {p.NewestApplied}",
-        ChecksumChangedProblem p => $"applied migration {p.Version} {p.Name} changed since it ran (SHA-256 {p.Current[..12]}..., "
-            + $"recorded {p.Recorded[..12]}...)",
+        ChecksumChangedProblem p => $"applied migration {p.Version} {p.Name} changed since it ran (SHA-256 {Report.Checksum(p.Current)}, "
+            + $"recorded {Report.Checksum(p.Recorded)})",
         InvalidIndexProblem p => $"index {p.Index} is INVALID (an interrupted CREATE INDEX CONCURRENTLY): "
             + $"run DROP INDEX CONCURRENTLY {p.Index}; then up again",
         _ => problem.Code,
@@ -125,13 +128,41 @@ internal static class ErrorText
         _ => new($"--assembly {e.Path}: holds no [Migration] classes", BuiltDll, ExitCodes.Usage),
     };
 
-    private static ErrorMessage Connection(ConnectionFailed e) => new(
-        $"cannot connect to {e.Host}:{e.Port} database {e.Database} as {(e.User.Length == 0 ? "(default user)" : e.User)}: "
-        + (e.SqlState is null ? e.Reason : $"{e.SqlState} {e.Reason}"),
-        e.DatabaseMissing
-            ? "create the database first (CREATE DATABASE) or fix Database= in the connection string"
-            : $"check the connection string (--connection, {RunnerConfiguration.ConnectionStringVariable} or appsettings.json) "
-              + "and that the server is running");
+    private static ErrorMessage Connection(ConnectionFailed e, string? source)
+    {
+        var at = $"{e.Host}:{e.Port}";
+        var what = e.Problem switch
+        {
+            ConnectionProblem.NothingListening =>
+                $"no PostgreSQL server answered at {at}: nothing listens on that port (connection refused)",
+            ConnectionProblem.NotPostgres => $"no PostgreSQL server answered at {at}: something there accepted the connection and "
+                + "closed it without speaking PostgreSQL's protocol",
+            ConnectionProblem.TimedOut => $"no PostgreSQL server answered at {at} within the connection timeout",
+            ConnectionProblem.UnknownHost => $"the host name {e.Host} does not resolve ({e.Reason})",
+            _ => e.SqlState is null ? e.Reason : $"{e.SqlState} {e.Reason}",
+        };
+        var where = e.Shadow ? "--shadow-connection"
+            : source ?? $"the connection string (--connection, {RunnerConfiguration.ConnectionStringVariable} or appsettings.json)";
+        var advice = e.SqlState switch
+        {
+            "3D000" when e.Shadow => $"fix Database= in {where}, or leave it out to use the server's default database",
+            "3D000" => $"create the database first (CREATE DATABASE) or fix Database= in {where}",
+            // Not "Password=": the redactor would take the rest of the line for a password.
+            "28P01" => $"fix the user name or password in {where}",
+            "28000" => $"fix the user name in {where}, or let that role log in from here (LOGIN, pg_hba.conf)",
+            _ => e.Problem switch
+            {
+                ConnectionProblem.NothingListening or ConnectionProblem.NotPostgres or ConnectionProblem.TimedOut
+                    or ConnectionProblem.UnknownHost => $"fix Host= or Port= in {where}, or start PostgreSQL there",
+                _ => $"check {where} and that the server is running",
+            },
+        };
+        var server = e.Shadow ? "the shadow server " : "";
+        var database = e.Database.Length == 0 ? "" : $" database {e.Database}";
+        return new(
+            $"cannot connect to {server}{at}{database} as {(e.User.Length == 0 ? "(default user)" : e.User)}: {what}",
+            e.Shadow ? advice + " (the server scratch databases are created on)" : advice);
+    }
 
     private static ErrorMessage InvalidIndexes(IReadOnlyList<string> invalid)
     {
@@ -163,6 +194,17 @@ internal static class ErrorText
             + $"so {(one ? "its" : "their")} Down cannot run",
             "run the runner built from the code that applied it, "
             + "or remove the row from VersionInfo once its schema change has been undone by hand");
+    }
+
+    private static ErrorMessage UnknownBeforeUp(UnknownAppliedRefused e)
+    {
+        var one = e.Versions.Count == 1;
+        var list = string.Join(", ", e.Versions.Select(a => $"{a.Version}" + (a.Description is null ? "" : $" ({a.Description})")));
+        return new(
+            $"refusing to migrate: applied version{(one ? "" : "s")} {list} {(one ? "is" : "are")} not in the migrations assembly, "
+            + "so the database holds a change this build does not know",
+            "run the build that applied it (or a newer one); if its change was undone by hand, delete its row from VersionInfo; "
+            + "to migrate anyway (an older build after a newer one's deploy was rolled back), rerun with --ignore-unknown");
     }
 
     private static string Listed(IReadOnlyList<MigrationEntry> migrations) =>

@@ -9,9 +9,9 @@ public static class ExitCodes
     /// <summary>The work failed: SQL error, unreachable server, refused state, a bug.</summary>
     public const int Failure = 1;
 
-    /// <summary>The command line was wrong: unknown verb or option, bad value, missing confirmation.</summary>
+    /// <summary>The command line was wrong: unknown verb or option, bad value, empty or missing connection string, missing --yes.</summary>
     public const int Usage = 2;
 
-    /// <summary>A check ran and found problems: pending migrations with <c>--check</c>, validation problems, drift.</summary>
+    /// <summary>A check ran and found problems: <c>status --check</c> (pending, CHANGED, UNKNOWN), validation problems, drift.</summary>
     public const int CheckFailed = 3;
 }

@@ -43,6 +43,15 @@ internal sealed class Invocation
 
     public MigrationSet Migrations => _migrations ??= MigrationSet.Load(Parse.GetValue(_options.Assembly));
 
+    /// <summary>The server for scratch databases from <c>--shadow-connection</c>, checked as the main one is; null if not given.</summary>
+    public string? ShadowConnection =>
+        Parse.GetValue(_options.ShadowConnection) is { } shadow ? RunnerConfiguration.Normalize(shadow, "--shadow-connection") : null;
+
+    // Named in the advice of a failed connection; none for the development database, which nobody configured.
+    private string? ConnectionSource => _settings is { ConnectionString: not null } settings
+        ? settings.Source.EndsWith(".json", StringComparison.Ordinal) ? $"ConnectionStrings:Default in {settings.Source}" : settings.Source
+        : null;
+
     /// <summary>Wires <paramref name="action"/> as the verb's action inside the shared error handling.</summary>
     public static void Bind(
         Command command, CommonOptions options, RunnerConsole console, Func<Invocation, CancellationToken, Task<int>> action)
@@ -54,7 +63,10 @@ internal sealed class Invocation
         });
     }
 
-    /// <summary>The configured connection string, or the local development database started on demand (never in Production).</summary>
+    /// <summary>
+    /// The configured connection string, or the local development database started on demand: only in the Development
+    /// environment, so a deploy that lost its connection string stops instead of migrating a database of its own.
+    /// </summary>
     public async Task<string> ConnectionStringAsync(CancellationToken cancellationToken)
     {
         if (Settings.ConnectionString is { } configured)
@@ -63,10 +75,13 @@ internal sealed class Invocation
             return configured;
         }
 
-        if (Settings.IsProduction)
+        if (!Settings.IsDevelopment)
         {
-            throw new RunnerErrorException(new CliError("no connection string configured for the Production environment",
-                $"pass --connection or set {RunnerConfiguration.ConnectionStringVariable}"));
+            throw new RunnerErrorException(new CliError(
+                $"no connection string configured for the {Settings.Environment} environment (from {Settings.EnvironmentSource})",
+                $"pass --connection, set {RunnerConfiguration.ConnectionStringVariable}, or set ConnectionStrings:Default in "
+                + $"appsettings.{Settings.Environment}.json or appsettings.json; the local development database is only for "
+                + $"the {RunnerConfiguration.DefaultEnvironment} environment"));
         }
 
 #if DEVELOPMENT_TOOLS
@@ -89,13 +104,15 @@ internal sealed class Invocation
 #endif
     }
 
-    /// <summary>Throws a usage error unless the environment is not Production or --yes was given.</summary>
+    /// <summary>Throws a usage error unless the environment is a local one or --yes was given.</summary>
     public void ConfirmDestructive(string verb)
     {
-        if (Settings.IsProduction && !Parse.GetValue(_options.Yes))
+        if (!Settings.IsLocal && !Parse.GetValue(_options.Yes))
         {
             throw new RunnerErrorException(new CliError(
-                $"refusing to {verb} in the Production environment without --yes", "rerun with --yes once you are sure"));
+                $"refusing to {verb} in the {Settings.Environment} environment without --yes",
+                $"rerun with --yes once you are sure (the environment is from {Settings.EnvironmentSource}; only "
+                + $"{string.Join(" and ", RunnerConfiguration.LocalEnvironments)} run destructive verbs unconfirmed)"));
         }
     }
 
@@ -128,7 +145,7 @@ internal sealed class Invocation
         }
         catch (RunnerErrorException e)
         {
-            var message = ErrorText.Describe(e.Error);
+            var message = ErrorText.Describe(e.Error, ConnectionSource);
             Error("error: " + message.Message);
             foreach (var detail in message.Details)
             {

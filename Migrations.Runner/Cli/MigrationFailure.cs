@@ -25,11 +25,11 @@ internal static class MigrationFailure
         {
             MigrationMode.Transaction => (
                 "its transaction was rolled back: the schema and VersionInfo are as before it" + before,
-                $"fix the migration (or the data it trips on), {again}"),
+                Timeout(e.Sql) ?? $"fix the migration (or the data it trips on), {again}"),
             MigrationMode.NoTransaction => (
                 "it ran without a transaction, so statements before the failing one stay applied and VersionInfo does not record it",
-                "make its statements idempotent (IF NOT EXISTS) or undo the partial change, drop any INVALID index it left "
-                + "(the 'validate' verb lists them), then run again"),
+                Timeout(e.Sql) ?? "make its statements idempotent (IF NOT EXISTS) or undo the partial change, drop any INVALID "
+                + "index it left (the 'validate' verb lists them), then run again"),
             MigrationMode.OwnTransactions => (
                 "its SQL has its own BEGIN/COMMIT, so it ran as psql runs it, statement by statement: what it committed before the "
                 + "failing statement stays applied, the transaction open at the failure was rolled back, and VersionInfo does not record it",
@@ -46,6 +46,19 @@ internal static class MigrationFailure
         return new ErrorMessage(
             $"{verb} {m.Version} {m.Name}{where} failed: {reason}", advice, ExitCodes.Failure, [.. Details(e), outcome]);
     }
+
+    // 57014 and 55P03 also mean a cancel by hand and NOWAIT; only PostgreSQL's wording tells the session's timeouts apart.
+    private static string? Timeout(SqlFailure? sql) => sql switch
+    {
+        { SqlState: "57014" } when sql.MessageText.Contains("statement timeout", StringComparison.Ordinal) =>
+            "a statement ran longer than the session's statement_timeout: raise --db-statement-timeout (seconds; 0 for none), "
+            + "or let the migration set its own with SET LOCAL statement_timeout; then run again",
+        { SqlState: "55P03" } when sql.MessageText.Contains("lock timeout", StringComparison.Ordinal) =>
+            "a statement waited longer than the session's lock_timeout for a lock another session holds: find it in "
+            + "pg_stat_activity and run again once it is done, raise --db-lock-timeout (seconds; 0 for none), "
+            + "or let the migration set its own with SET LOCAL lock_timeout",
+        _ => null,
+    };
 
     private static IEnumerable<string> Details(MigrationFailed e)
     {

@@ -13,17 +13,18 @@ internal static class RepairCommand
             Description = "Accept the current SQL of this applied migration as what ran (repeat for several)",
             Required = true,
             AllowMultipleArgumentsPerToken = false,
-        };
+        }.ParsesEach(Numbers.Version);
         var command = new Command(
             "repair",
             "Record the current checksum of applied migrations whose SQL was edited since they ran, keeping the old one in "
             + ChecksumStore.HistoryTable)
         {
-            accept, options.LockTimeout,
+            accept, options.LockTimeout, options.Yes,
         };
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
             var connection = await run.ConnectionStringAsync(ct);
+            run.ConfirmDestructive("accept changed migrations");
             var service = new RepairService(run.Migrations, connection, run.RunOptions());
             foreach (var outcome in await service.AcceptAsync(run.Parse.GetValue(accept)!, ct))
             {
@@ -37,5 +38,5 @@ internal static class RepairCommand
         return command;
     }
 
-    private static string Short(string checksum) => checksum.Length == 0 ? "(none)" : checksum[..12];
+    private static string Short(string checksum) => Report.Checksum(checksum).TrimEnd('.');
 }

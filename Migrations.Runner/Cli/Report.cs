@@ -27,6 +27,10 @@ internal static class Report
     public static string Utc(DateTime? value) =>
         value is { } v ? v.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z" : "";
 
+    /// <summary>A checksum's first 12 digits, as people compare them; a stored one may be anything, edited by hand.</summary>
+    public static string Checksum(string checksum) =>
+        checksum.Length == 0 ? "(none)" : checksum.Length <= 12 ? checksum : checksum[..12] + "...";
+
     public static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 
     public static string Version(long? version) => version?.ToString(CultureInfo.InvariantCulture) ?? "0 (none applied)";

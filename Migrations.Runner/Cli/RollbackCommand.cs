@@ -11,7 +11,7 @@ internal static class RollbackCommand
         {
             Description = "How many of the newest applied migrations to revert",
             DefaultValueFactory = _ => 1,
-        };
+        }.Parses("a whole number of steps");
         steps.Validators.Add(r =>
         {
             if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var count) && count < 1)

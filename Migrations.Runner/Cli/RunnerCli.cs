@@ -37,7 +37,7 @@ public static class RunnerCli
             // The parser quotes unrecognised arguments back, and a misplaced connection string is one.
             var redactor = new Redactor(null);
             // "Required command was not provided" only restates what an unrecognised verb already says.
-            var errors = parse.Errors.Count > 1 && parse.CommandResult.Command == parse.RootCommandResult.Command
+            var errors = parse.Errors.Count > 1
                 ? parse.Errors.Where(e => e.Message != "Required command was not provided.").ToList()
                 : [.. parse.Errors];
             foreach (var error in errors)
@@ -45,7 +45,7 @@ public static class RunnerCli
                 await console.Error.WriteLineAsync("error: " + redactor.Redact(error.Message));
             }
 
-            await console.Error.WriteLineAsync("next: run with --help to see the verbs and their options");
+            await console.Error.WriteLineAsync("next: " + Suggestions.Next(parse));
             return ExitCodes.Usage;
         }
 

@@ -7,24 +7,38 @@ namespace Migrations.Runner.Cli;
 /// <summary>Where the connection string came from and which environment the runner is in.</summary>
 /// <param name="ConnectionString">Null when nothing configures one (zero-config development database).</param>
 /// <param name="Source">Human name of the source, for messages: never the value itself.</param>
-/// <param name="Environment">Development, Staging, Production, ...</param>
-public sealed record ConnectionSettings(string? ConnectionString, string Source, string Environment)
+/// <param name="Environment">Development, Staging, Production, ... as given (compared case-insensitively).</param>
+/// <param name="EnvironmentSource">Where the environment name came from, for messages.</param>
+public sealed record ConnectionSettings(string? ConnectionString, string Source, string Environment, string EnvironmentSource)
 {
-    public bool IsProduction => string.Equals(Environment, "Production", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The only environment that may fall back to the local development database.</summary>
+    public bool IsDevelopment => string.Equals(Environment, RunnerConfiguration.DefaultEnvironment, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>An environment on the developer's own machine, where destructive verbs need no --yes.</summary>
+    public bool IsLocal => RunnerConfiguration.LocalEnvironments.Contains(Environment, StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>
 /// Reads configuration once, in one place. Connection string precedence: <c>--connection</c>, then
 /// <c>DATABASE_CONNECTION_STRING</c>, then <c>ConnectionStrings:Default</c> in <c>appsettings.{Environment}.json</c>,
-/// then in <c>appsettings.json</c> (next to the runner, overridden by the working directory's).
-/// Environment: <c>--environment</c>, then <c>DOTNET_ENVIRONMENT</c>, else Development (as <c>dotnet ef</c>).
+/// then in <c>appsettings.json</c> (next to the runner, overridden by the working directory's). An empty option or
+/// variable is an error, never a reason to look further. Environment: <c>--environment</c>, then
+/// <c>DOTNET_ENVIRONMENT</c>, then <c>ASPNETCORE_ENVIRONMENT</c> (WebApplicationBuilder's order), else Development
+/// (as <c>dotnet ef</c>).
 /// </summary>
 public static class RunnerConfiguration
 {
     public const string ConnectionStringVariable = "DATABASE_CONNECTION_STRING";
     public const string EnvironmentVariable = "DOTNET_ENVIRONMENT";
+    public const string AspNetCoreEnvironmentVariable = "ASPNETCORE_ENVIRONMENT";
     public const string DefaultEnvironment = "Development";
     public const string ApplicationName = "Migrations.Runner";
+
+    /// <summary>
+    /// Environments that run destructive verbs without --yes. A closed list, so that any other name (a misspelt
+    /// "Prod", a shared "Test" or "QA" server) is protected rather than exposed.
+    /// </summary>
+    public static IReadOnlyList<string> LocalEnvironments { get; } = [DefaultEnvironment, "Local"];
 
     private const string KeyValueForm = "use the key=value form, e.g. Host=localhost;Port=5432;Database=app;Username=app";
 
@@ -32,16 +46,28 @@ public static class RunnerConfiguration
         string? connectionOption, string? environmentOption, Func<string, string?> getEnvironmentVariable, string workingDirectory)
     {
         ArgumentNullException.ThrowIfNull(getEnvironmentVariable);
-        var environment = FirstNonEmpty(environmentOption, getEnvironmentVariable(EnvironmentVariable)) ?? DefaultEnvironment;
+        var (environment, environmentSource) = ResolveEnvironment(environmentOption, getEnvironmentVariable);
+        ConnectionSettings Found(string connectionString, string source) =>
+            new(Normalize(connectionString, source), source, environment, environmentSource);
 
-        if (FirstNonEmpty(connectionOption) is { } fromOption)
+        // Given but empty is a mistake (an unset variable in a deploy script), not a wish for the next source: falling
+        // through could reach a different database than the one meant.
+        if (connectionOption is not null)
         {
-            return new(Normalize(fromOption, "--connection"), "--connection", environment);
+            return string.IsNullOrWhiteSpace(connectionOption)
+                ? throw new RunnerErrorException(new CliError(
+                    "--connection is empty", "pass a connection string (Host=...;Database=...), or leave --connection out"))
+                : Found(connectionOption, "--connection");
         }
 
-        if (FirstNonEmpty(getEnvironmentVariable(ConnectionStringVariable)) is { } fromVariable)
+        if (getEnvironmentVariable(ConnectionStringVariable) is { } fromVariable)
         {
-            return new(Normalize(fromVariable, ConnectionStringVariable), ConnectionStringVariable, environment);
+            return string.IsNullOrWhiteSpace(fromVariable)
+                ? throw new RunnerErrorException(new CliError(
+                    $"{ConnectionStringVariable} is set but empty",
+                    "set it to a connection string (Host=...;Database=...), or unset it; an empty one is never taken to mean "
+                    + "another database"))
+                : Found(fromVariable, ConnectionStringVariable);
         }
 
         foreach (var file in new[] { $"appsettings.{environment}.json", "appsettings.json" })
@@ -67,12 +93,33 @@ public static class RunnerConfiguration
 
                 if (FirstNonEmpty(configuration.GetConnectionString("Default")) is { } fromFile)
                 {
-                    return new(Normalize(fromFile, file), file, environment);
+                    return Found(fromFile, file);
                 }
             }
         }
 
-        return new(null, "nothing", environment);
+        return new(null, "nothing", environment, environmentSource);
+    }
+
+    private static (string Name, string Source) ResolveEnvironment(string? option, Func<string, string?> getEnvironmentVariable)
+    {
+        if (option is not null)
+        {
+            return string.IsNullOrWhiteSpace(option)
+                ? throw new RunnerErrorException(new CliError(
+                    "--environment is empty", "pass an environment name (Development, Staging, Production), or leave --environment out"))
+                : (option.Trim(), "--environment");
+        }
+
+        foreach (var variable in new[] { EnvironmentVariable, AspNetCoreEnvironmentVariable })
+        {
+            if (FirstNonEmpty(getEnvironmentVariable(variable)) is { } name)
+            {
+                return (name.Trim(), variable);
+            }
+        }
+
+        return (DefaultEnvironment, "the default");
     }
 
     /// <summary>Parses the connection string (a usage error when malformed) and names the runner's sessions.</summary>

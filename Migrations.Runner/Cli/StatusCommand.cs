@@ -10,7 +10,8 @@ internal static class StatusCommand
     {
         var check = new Option<bool>("--check")
         {
-            Description = $"Exit {ExitCodes.CheckFailed} when migrations are pending (for CI and deploy scripts)",
+            Description = $"Exit {ExitCodes.CheckFailed} when migrations are pending, an applied migration's SQL changed since it "
+                + "ran (CHANGED), or an applied version is not in the assembly (UNKNOWN); for CI and deploy scripts",
         };
         var command = new Command("status", "List every migration as applied or pending, and applied versions the assembly does not know")
         {
@@ -29,7 +30,7 @@ internal static class StatusCommand
                 Print(run.Out, report);
             }
 
-            return run.Parse.GetValue(check) && report.PendingCount > 0 ? ExitCodes.CheckFailed : ExitCodes.Success;
+            return run.Parse.GetValue(check) && !report.Check.Passed ? ExitCodes.CheckFailed : ExitCodes.Success;
         });
         return command;
     }
@@ -38,13 +39,20 @@ internal static class StatusCommand
     {
         var current = report.Migrations.LastOrDefault(m => m.Version == report.Current);
         var latest = report.Migrations.Count == 0 ? null : report.Migrations[^1];
-        output.WriteLine($"Status:   {(report.PendingCount == 0 ? "UP TO DATE" : "PENDING")}");
+        var check = report.Check;
+        var problems = new[] { (check.Pending, "PENDING"), (check.Changed, "CHANGED"), (check.Unknown, "UNKNOWN") }
+            .Where(p => p.Item1 > 0)
+            .Select(p => p.Item2)
+            .ToList();
+        output.WriteLine($"Status:   {(problems.Count == 0 ? "UP TO DATE" : string.Join(", ", problems))}");
         output.WriteLine(
             $"Current:  {Report.Version(report.Current)}"
             + (current is null ? "" : $"  {current.Name} (applied {Report.Utc(current.AppliedOnUtc)})"));
         output.WriteLine($"Latest:   {report.Latest}{(latest is null ? "" : $"  {latest.Name}")}");
         output.WriteLine(
             $"Applied:  {report.AppliedCount}   Pending: {report.PendingCount}"
+            + (check.Changed > 0 ? $"   Changed: {check.Changed}" : "")
+            + (check.Unknown > 0 ? $"   Unknown: {check.Unknown}" : "")
             + (report.VersionTableExists ? "" : "   (VersionInfo not created yet)"));
         output.WriteLine();
         foreach (var m in report.Migrations)

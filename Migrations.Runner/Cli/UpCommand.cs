@@ -16,9 +16,14 @@ internal static class UpCommand
         {
             Description = "Drop INVALID indexes left by an interrupted CREATE INDEX CONCURRENTLY before migrating, instead of refusing",
         };
+        var ignoreUnknown = new Option<bool>("--ignore-unknown")
+        {
+            Description = "Migrate even though VersionInfo records versions this assembly does not have (UNKNOWN in status), "
+                + "instead of refusing",
+        };
         var command = new Command("up", "Apply pending migrations in version order, each in its own transaction")
         {
-            target, outOfOrder, dropInvalid,
+            target, outOfOrder, dropInvalid, ignoreUnknown,
         };
         foreach (var option in options.Migrating)
         {
@@ -30,7 +35,11 @@ internal static class UpCommand
             var connection = await run.ConnectionStringAsync(ct);
             var service = new MigrationService(run.Migrations, connection, run.RunOptions());
             var result = await service.UpAsync(
-                run.Parse.GetValue(target), run.Parse.GetValue(outOfOrder), run.Parse.GetValue(dropInvalid), ct);
+                run.Parse.GetValue(target),
+                run.Parse.GetValue(outOfOrder),
+                run.Parse.GetValue(dropInvalid),
+                run.Parse.GetValue(ignoreUnknown),
+                ct);
             run.Out.WriteLine(result.Steps.Count == 0
                 ? $"Nothing to apply; current version {Report.Version(result.CurrentVersion)}."
                 : $"Applied {Report.Plural(result.Steps.Count, "migration")} in {Report.Seconds(result.Elapsed)}; "

@@ -36,9 +36,42 @@ public sealed record UnexpectedVersionTableShape(string Table, IReadOnlyList<str
 
 // Session: connections and the migration lock.
 
-public sealed record ConnectionFailed(string Host, int Port, string Database, string User, string? SqlState, string Reason) : RunnerError
+/// <summary>What a failed connection met, as far as the client can tell.</summary>
+public enum ConnectionProblem
+{
+    /// <summary>Not classified; the reason says what the client saw.</summary>
+    Other,
+
+    /// <summary>A PostgreSQL server answered and refused: the SQLSTATE says why.</summary>
+    Refused,
+
+    /// <summary>Nothing listens on the port.</summary>
+    NothingListening,
+
+    /// <summary>Something accepted the connection but hung up without speaking PostgreSQL's protocol.</summary>
+    NotPostgres,
+
+    /// <summary>No answer within the connection timeout.</summary>
+    TimedOut,
+
+    /// <summary>The host name does not resolve.</summary>
+    UnknownHost,
+}
+
+public sealed record ConnectionFailed(
+    string Host,
+    int Port,
+    string Database,
+    string User,
+    string? SqlState,
+    string Reason,
+    ConnectionProblem Problem = ConnectionProblem.Other)
+    : RunnerError
 {
     public bool DatabaseMissing => SqlState == "3D000";
+
+    /// <summary>The server given for scratch databases (drift, baseline), not the database being migrated.</summary>
+    public bool Shadow { get; init; }
 }
 
 public sealed record LockTimedOut(TimeSpan Timeout, LockHolder? Holder) : RunnerError;
@@ -59,6 +92,9 @@ public sealed record InvalidIndexesPresent(IReadOnlyList<string> Indexes) : Runn
 public sealed record ChecksumsChanged(IReadOnlyList<ChecksumMismatch> Changed) : RunnerError;
 
 public sealed record TooManySteps(int Steps, int Applied) : RunnerError;
+
+/// <summary><c>up</c> refused: the database records versions the migrations assembly does not have.</summary>
+public sealed record UnknownAppliedRefused(IReadOnlyList<AppliedMigration> Versions) : RunnerError;
 
 public sealed record UnknownAppliedVersions(IReadOnlyList<AppliedMigration> Versions, string SetName) : RunnerError;
 

@@ -24,7 +24,8 @@ internal sealed record HistoryFacts(
 }
 
 /// <summary>What <c>up</c> asks for besides the target.</summary>
-internal sealed record UpRequest(Func<MigrationDefinition, bool> Include, bool AllowOutOfOrder = false, bool DropInvalidIndexes = false);
+internal sealed record UpRequest(
+    Func<MigrationDefinition, bool> Include, bool AllowOutOfOrder = false, bool DropInvalidIndexes = false, bool IgnoreUnknown = false);
 
 /// <summary>
 /// An up run decided before anything is written: the migrations to apply in order, the checksums to record for
@@ -50,6 +51,7 @@ internal static class UpPlanner
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(request);
         return facts.TablesComplete
+            && (request.IgnoreUnknown || Unknown(catalog, facts).Count == 0)
             && catalog.Maintenance.Count == 0
             && !catalog.Migrations.Values.Any(m => request.Include(m) && !facts.AppliedVersions.Contains(m.Version))
             && Backfill(checksums, facts).Count == 0
@@ -76,6 +78,13 @@ internal static class UpPlanner
         if (!facts.TableExists && facts.Unrecorded.Count > 0 && toApply.Count > 0)
         {
             return new UnrecordedSchema(facts.Unrecorded.Count, facts.Unrecorded.First);
+        }
+
+        // As Flyway's validateOnMigrate: a version applied by code this build lacks means the schema holds a change it
+        // knows nothing of, so neither what it would apply nor "up to date" can be trusted.
+        if (!request.IgnoreUnknown && Unknown(catalog, facts) is { Count: > 0 } unknown)
+        {
+            return new UnknownAppliedRefused(unknown);
         }
 
         var outOfOrder = toApply.Where(m => m.Version < facts.NewestApplied).ToList();
@@ -113,6 +122,9 @@ internal static class UpPlanner
         ArgumentNullException.ThrowIfNull(facts);
         return ChecksumStore.Mismatches(catalog.Entries, checksums.Checksums, facts.Stored, facts.AppliedVersions);
     }
+
+    private static List<AppliedMigration> Unknown(MigrationCatalog catalog, HistoryFacts facts) =>
+        [.. facts.Applied.Where(a => !catalog.Migrations.ContainsKey(a.Version))];
 
     // Applied before checksums were kept (or killed between its commit and this bookkeeping): trust on first use.
     private static List<long> Backfill(ChecksumSet checksums, HistoryFacts facts) =>

@@ -31,12 +31,17 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     /// <param name="dropInvalidIndexes">
     /// Drop INVALID indexes (left by an interrupted CREATE INDEX CONCURRENTLY) first, instead of refusing.
     /// </param>
+    /// <param name="ignoreUnknown">Migrate even though VersionInfo records versions the assembly does not have.</param>
     /// <param name="cancellationToken">Stops between migrations.</param>
     /// <exception cref="RunnerErrorException">A refusal of the plan, the lock's timeout, or a failing migration.</exception>
     public Task<RunResult> UpAsync(
-        long? target, bool allowOutOfOrder = false, bool dropInvalidIndexes = false, CancellationToken cancellationToken = default) =>
+        long? target,
+        bool allowOutOfOrder = false,
+        bool dropInvalidIndexes = false,
+        bool ignoreUnknown = false,
+        CancellationToken cancellationToken = default) =>
         UpCoreAsync(
-            new UpRequest(m => m.Version <= (target ?? long.MaxValue), allowOutOfOrder, dropInvalidIndexes),
+            new UpRequest(m => m.Version <= (target ?? long.MaxValue), allowOutOfOrder, dropInvalidIndexes, ignoreUnknown),
             target,
             cancellationToken);
 

@@ -131,7 +131,20 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
         return new BaselineResult(version, [.. toRecord.Select(m => m.Entry)], differences);
     }
 
+    // A failed connection here is to the shadow server when one was given: the operator must fix that one, not the live one.
     private async Task<SchemaSnapshot> ReplayAsync(HashSet<long> versions, string? shadowServer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReplayOnAsync(versions, shadowServer, cancellationToken);
+        }
+        catch (RunnerErrorException e) when (shadowServer is not null && e.Error is ConnectionFailed failed)
+        {
+            throw new RunnerErrorException(failed with { Shadow = true }, e.InnerException);
+        }
+    }
+
+    private async Task<SchemaSnapshot> ReplayOnAsync(HashSet<long> versions, string? shadowServer, CancellationToken cancellationToken)
     {
         var live = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database ?? "migrations";
         await using var scratch = await ScratchDatabase.CreateAsync(shadowServer ?? connectionString, live, cancellationToken);

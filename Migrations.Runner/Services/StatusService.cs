@@ -27,6 +27,18 @@ public sealed record StatusReport(
     public int PendingCount => Migrations.Count(m => m.State == MigrationState.Pending);
 
     public int AppliedCount => Migrations.Count(m => m.State == MigrationState.Applied);
+
+    /// <summary>What <c>status --check</c> fails on, counted.</summary>
+    public StatusCheck Check => new(PendingCount, ChangedSinceApplied.Count, UnknownApplied.Count);
+}
+
+/// <summary>
+/// Pending migrations, applied migrations whose SQL changed since they ran, and applied versions the assembly does not
+/// know: each means the database is not what this build's migrations say it should be.
+/// </summary>
+public sealed record StatusCheck(int Pending, int Changed, int Unknown)
+{
+    public bool Passed => Pending == 0 && Changed == 0 && Unknown == 0;
 }
 
 /// <summary>Applied and pending migrations, read without the lock. Read-only: does not create VersionInfo.</summary>

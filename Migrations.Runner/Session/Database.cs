@@ -65,16 +65,31 @@ public static class Database
                 builder.Database ?? builder.Username ?? "",
                 builder.Username ?? "",
                 pg.SqlState,
-                pg.MessageText)
+                pg.MessageText,
+                ConnectionProblem.Refused)
             : new ConnectionFailed(
                 builder.Host ?? "",
                 builder.Port,
                 builder.Database ?? builder.Username ?? "",
                 builder.Username ?? "",
                 null,
-                Innermost(e).Message);
+                Innermost(e).Message,
+                Classify(Innermost(e)));
         return new RunnerErrorException(error, e);
     }
+
+    // The client's own exceptions say how the stream ended ("Attempted to read past the end of the stream"); what the
+    // operator needs is what was, or was not, on the other end.
+    private static ConnectionProblem Classify(Exception innermost) => innermost switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => ConnectionProblem.NothingListening,
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }
+            => ConnectionProblem.UnknownHost,
+        SocketException { SocketErrorCode: SocketError.TimedOut } or TimeoutException => ConnectionProblem.TimedOut,
+        EndOfStreamException or SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted }
+            => ConnectionProblem.NotPostgres,
+        _ => ConnectionProblem.Other,
+    };
 
     private static Exception Innermost(Exception e)
     {

@@ -58,6 +58,7 @@ public static class Cli
 
         start.Environment.Remove("DOTNET_ENVIRONMENT");
         start.Environment.Remove("DATABASE_CONNECTION_STRING");
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
