@@ -80,6 +80,7 @@ internal static class ErrorText
             ExitCodes.Failure,
             [.. e.Differences.Select(d => d.Describe())]),
         MigrationFailed e => MigrationFailure.Describe(e),
+        RunCancelled e => Cancelled(e),
         MaintenanceFailed e => new($"[Maintenance({e.Stage})] migration {e.Name} failed: {e.Reason}",
             "fix the maintenance migration; maintenance runs in its own transaction, which was rolled back"),
         SnapshotUnreadable e => new($"--against {e.Path}: {e.Reason}", "pass a file written by 'schema --output'", ExitCodes.Usage),
@@ -117,6 +118,27 @@ internal static class ErrorText
               + (holder.ClientAddress is null ? "" : $" from {holder.ClientAddress}")
               + (holder.Since is { } s ? string.Create(CultureInfo.InvariantCulture, $", connected since {s:yyyy-MM-dd HH:mm:ss}Z") : "")
               + ")";
+
+    private static ErrorMessage Cancelled(RunCancelled e)
+    {
+        var done = e.Up ? "applied" : "reverted";
+        var before = e.Landed switch
+        {
+            0 => "",
+            1 => $"; the 1 migration before it stays {done}",
+            _ => $"; the {e.Landed} migrations before it stay {done}",
+        };
+        var message = e.InFlight is not { } m
+            ? $"cancelled between migrations: {Report.Plural(e.Landed, "migration")} {done}, nothing was in flight"
+            : e.Mode switch
+            {
+                MigrationMode.Transaction => $"cancelled: {(e.Up ? "migration" : "rollback of migration")} {m.Version} {m.Name} was stopped "
+                    + "and its transaction rolled back" + before,
+                _ => $"cancelled: {(e.Up ? "migration" : "rollback of migration")} {m.Version} {m.Name} was stopped; it runs without the "
+                    + "runner's transaction, so what it committed before stays and VersionInfo does not record it" + before,
+            };
+        return new(message, "run the same command again to continue from where it stopped", ExitCodes.Cancelled);
+    }
 
     private static ErrorMessage Assembly(AssemblyUnusable e) => e.Problem switch
     {

@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>A check ran and found problems: <c>status --check</c> (pending, CHANGED, UNKNOWN), validation problems, drift.</summary>
     public const int CheckFailed = 3;
+
+    /// <summary>Interrupted (Ctrl+C, SIGINT, SIGTERM), as a shell reports a process ended by SIGINT.</summary>
+    public const int Cancelled = 130;
 }

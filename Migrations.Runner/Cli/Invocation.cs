@@ -186,7 +186,7 @@ internal sealed class Invocation
         catch (OperationCanceledException)
         {
             Error("error: cancelled");
-            return ExitCodes.Failure;
+            return ExitCodes.Cancelled;
         }
         catch (Exception e)
         {

@@ -17,7 +17,7 @@ internal static class MigrationFailure
             MigrationMode.LeftTransactionOpen => "its SQL begins a transaction it does not end (BEGIN without COMMIT)",
             _ => e.Sql is { } sql ? $"{sql.SqlState} {sql.MessageText}" : e.Reason,
         };
-        var where = e.Location is null ? "" : $" ({e.Location.File})";
+        var where = e.Location?.File is { } file ? $" ({file})" : "";
         var done = e.DoneBefore == 1 ? "the 1 migration before it stays" : $"the {e.DoneBefore} migrations before it stay";
         var before = e.DoneBefore > 0 ? $"; {done} {(e.Up ? "applied" : "reverted")}" : "";
         var again = $"then run {(e.Up ? "up" : "the rollback")} again";
@@ -62,9 +62,15 @@ internal static class MigrationFailure
 
     private static IEnumerable<string> Details(MigrationFailed e)
     {
-        if (e.Location is { } location)
+        if (e.Location is { File: { } file } location)
         {
-            yield return $"at {location.File} line {location.Line}, column {location.Column}";
+            yield return $"at {file} line {location.Line}, column {location.Column}";
+        }
+        else if (e.Location is { Statement: { } inline } at)
+        {
+            var firstLine = inline.Trim().Split('\n')[0].Trim();
+            yield return $"at line {at.Line}, column {at.Column} of its inline statement: "
+                + (firstLine.Length > 100 ? firstLine[..100] + "..." : firstLine);
         }
         else if (e.Sql?.Statement is { } statement)
         {

@@ -49,6 +49,14 @@ public static class RunnerCli
             return ExitCodes.Usage;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error }, cancellationToken);
+        // Ctrl+C cancels the run, which cancels the statement in flight and rolls back its migration; the process is
+        // given time to say so before System.CommandLine ends it.
+        var configuration = new InvocationConfiguration
+        {
+            Output = console.Out,
+            Error = console.Error,
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+        };
+        return await parse.InvokeAsync(configuration, cancellationToken);
     }
 }

@@ -109,8 +109,15 @@ public sealed record BaselineSchemaDiffers(long Version, IReadOnlyList<SchemaDif
 /// <summary>What PostgreSQL said, with the statement it named when it named one.</summary>
 public sealed record SqlFailure(string SqlState, string MessageText, string? Detail, string? Hint, string? Where, string? Statement);
 
-/// <summary>Where in which embedded SQL file a failing statement sits.</summary>
-public sealed record SqlLocation(string File, int Line, int Column);
+/// <summary>
+/// Where a failing statement's error sits: in which embedded SQL file, or (<see cref="File"/> null) within the
+/// statement itself, for SQL written inline.
+/// </summary>
+public sealed record SqlLocation(string? File, int Line, int Column)
+{
+    /// <summary>The inline statement the line and column count in; null for a file.</summary>
+    public string? Statement { get; init; }
+}
 
 /// <summary>How a migration ran, which decides what a failure left behind.</summary>
 public enum MigrationMode
@@ -135,6 +142,12 @@ public sealed record MigrationFailed(
     MigrationEntry Migration, bool Up, int DoneBefore, SqlFailure? Sql, SqlLocation? Location, string Reason,
     MigrationMode Mode = MigrationMode.Transaction)
     : RunnerError;
+
+/// <summary>
+/// The run was cancelled: <see cref="InFlight"/> (when one was running) was stopped and rolled back as its mode allows,
+/// the <see cref="Landed"/> migrations before it stay.
+/// </summary>
+public sealed record RunCancelled(MigrationEntry? InFlight, MigrationMode Mode, bool Up, int Landed) : RunnerError;
 
 public sealed record MaintenanceFailed(MigrationStage Stage, string Name, string Reason) : RunnerError;
 

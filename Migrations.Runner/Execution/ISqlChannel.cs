@@ -28,6 +28,9 @@ internal interface ISqlChannel
     /// <summary>Rolls back whatever is open, if anything; never throws, so a failure being reported stays the one reported.</summary>
     void RollBackQuietly();
 
+    /// <summary>Asks the server to cancel the command in flight, if any; from another thread.</summary>
+    void Cancel();
+
     /// <summary>Whether the session is inside a transaction block (one a script's own BEGIN opened).</summary>
     bool InTransactionBlock();
 

@@ -11,17 +11,29 @@ internal sealed class NpgsqlChannel(NpgsqlConnection connection) : ISqlChannel
     internal const int CommandTimeoutSeconds = 24 * 60 * 60;
 
     private NpgsqlTransaction? _transaction;
+    private volatile NpgsqlCommand? _inFlight;
 
     public void Execute(string sql)
     {
         using var command = Command(sql);
-        command.ExecuteNonQuery();
+        _inFlight = command;
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _inFlight = null;
+        }
     }
+
+    public void Cancel() => _inFlight?.Cancel();
 
     public void SendBatch(string script, string markerColumn, Action<int, DateTime> onMarker)
     {
         ArgumentNullException.ThrowIfNull(onMarker);
         using var command = Command(script);
+        _inFlight = command;
         using var reader = command.ExecuteReader();
         do
         {
@@ -32,6 +44,7 @@ internal sealed class NpgsqlChannel(NpgsqlConnection connection) : ISqlChannel
             }
         }
         while (reader.NextResult());
+        _inFlight = null;
     }
 
     public void Begin() => _transaction = connection.BeginTransaction();

@@ -91,24 +91,40 @@ internal sealed class Pipeline
         ArgumentNullException.ThrowIfNull(plan);
         _up = up;
         _sinceLastStep.Restart();
+        using var cancelling = cancellationToken.Register(_channel.Cancel);
         try
         {
-            foreach (var migration in plan)
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                RunOne(migration, bookkeeping);
+                foreach (var migration in plan)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    RunOne(migration, bookkeeping);
+                }
+
+                Drain();
             }
-
-            Drain();
+            catch when (_inFlight is not null)
+            {
+                // Nothing may use the connection once the run is over; a failure already sent is the one to report.
+                Settle();
+                throw;
+            }
         }
-        catch when (_inFlight is not null)
+        catch (RunnerErrorException e) when (cancellationToken.IsCancellationRequested && e.Error is MigrationFailed failed)
         {
-            // Nothing may use the connection once the run is over; a failure already sent is the one to report.
-            Settle();
-            throw;
+            throw new RunnerErrorException(new RunCancelled(failed.Migration, failed.Mode, _up, _steps.Count), e);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new RunnerErrorException(new RunCancelled(null, MigrationMode.Transaction, _up, _steps.Count), e);
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            throw new RunnerErrorException(new RunCancelled(null, MigrationMode.Transaction, _up, _steps.Count));
+        }
+
         return _steps;
     }
 

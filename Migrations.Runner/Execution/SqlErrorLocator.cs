@@ -52,14 +52,23 @@ internal static class SqlErrorLocator
                 continue;
             }
 
-            var offset = start + Math.Max(error.Position - 1, 0);
-            var line = 1 + text.AsSpan(0, offset).Count('\n');
-            var column = offset - (text.LastIndexOf('\n', Math.Max(offset - 1, 0)) + 1) + 1;
+            var (line, column) = LineAndColumn(text, start + Math.Max(error.Position - 1, 0));
             return new SqlLocation(DisplayName(resource), line, column);
         }
 
-        return null;
+        // SQL written inline (Execute.Sql) has no file: the place is counted within its statement.
+        if (error.Position <= 0 || error.Position > statement.Length + 1)
+        {
+            return null;
+        }
+
+        var inline = statement.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var (inLine, inColumn) = LineAndColumn(inline, Math.Min(error.Position - 1, inline.Length));
+        return new SqlLocation(null, inLine, inColumn) { Statement = inline };
     }
+
+    private static (int Line, int Column) LineAndColumn(string text, int offset) =>
+        (1 + text.AsSpan(0, offset).Count('\n'), offset - (text.LastIndexOf('\n', Math.Max(offset - 1, 0)) + 1) + 1);
 
     /// <summary>
     /// Which statement of a multi-statement command failed. The statements before it succeeded, so it is the one whose

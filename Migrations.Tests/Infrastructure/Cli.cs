@@ -94,6 +94,13 @@ public sealed class RunnerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>SIGINT, as Ctrl+C in a terminal sends it.</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>SIGKILL, to the runner and anything it started; nothing happens when it has exited already.</summary>
     public void Kill()
     {

@@ -46,6 +46,8 @@ internal sealed partial class RecordingChannel : ISqlChannel
 
     public void RollBackQuietly() => Log.Add("rollback");
 
+    public void Cancel() => Log.Add("cancel");
+
     public bool InTransactionBlock()
     {
         Log.Add("in transaction?");

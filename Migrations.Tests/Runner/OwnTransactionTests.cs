@@ -65,6 +65,19 @@ public sealed class OwnTransactionTests(DatabaseFixture db) : IClassFixture<Data
         Assert.Empty(await Db.AppliedVersionsAsync(database));
     }
 
+    [Fact]
+    public async Task An_error_in_inline_sql_names_its_line_and_column_within_the_statement()
+    {
+        var (database, assembly) = await PrepareAsync(Migration(
+            1, """Execute.Sql("CREATE TABLE fine (id int);\nCREATE TABLE broken (\n    id int,\n    name txet\n);")"""));
+
+        var up = await Cli.RunAsync(database, "up", "--assembly", assembly);
+
+        Assert.Equal(1, up.ExitCode);
+        Assert.Contains("42704 type \"txet\" does not exist", up.Error, StringComparison.Ordinal);
+        Assert.Contains("  at line 3, column 10 of its inline statement: CREATE TABLE broken (", up.Error, StringComparison.Ordinal);
+    }
+
     private static string Migration(long version, string up) => $$"""
         [Migration({{version}})]
         public sealed class M{{version:0000}}_Own : Migration
