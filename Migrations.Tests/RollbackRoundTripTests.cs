@@ -15,7 +15,8 @@ public class RollbackRoundTripTests(DatabaseFixture db) : IClassFixture<Database
     public async Task Down_then_up_restores_schema_at_every_version()
     {
         var database = await db.CreateDatabaseAsync();
-        var service = Db.Service(database, Environment.GetEnvironmentVariable("ROUNDTRIP_ASSEMBLY") is { Length: > 0 } other ? MigrationSet.Load([other]) : null);
+        var other = Environment.GetEnvironmentVariable("ROUNDTRIP_ASSEMBLY");
+        var service = Db.Service(database, other is { Length: > 0 } ? MigrationSet.Load([other]) : null);
         var versions = service.Catalog().Select(m => m.Version).ToList();
         var failures = new List<string>();
         var before = await Db.SnapshotAsync(database);
@@ -29,14 +30,14 @@ public class RollbackRoundTripTests(DatabaseFixture db) : IClassFixture<Database
             var reverted = SchemaComparer.Compare(before, await Db.SnapshotAsync(database));
             if (reverted.Count > 0)
             {
-                failures.Add($"down of {version} left the schema different from {version - 1}:\n  " + Db.Describe(reverted).Replace("\n", "\n  ", StringComparison.Ordinal));
+                failures.Add($"down of {version} left the schema different from {version - 1}:\n  " + Indented(reverted));
             }
 
             await service.UpAsync(version);
             var reapplied = SchemaComparer.Compare(after, await Db.SnapshotAsync(database));
             if (reapplied.Count > 0)
             {
-                failures.Add($"up of {version} after its down differs from the first up:\n  " + Db.Describe(reapplied).Replace("\n", "\n  ", StringComparison.Ordinal));
+                failures.Add($"up of {version} after its down differs from the first up:\n  " + Indented(reapplied));
             }
 
             before = after;
@@ -45,4 +46,7 @@ public class RollbackRoundTripTests(DatabaseFixture db) : IClassFixture<Database
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.Equal(versions, await Db.AppliedVersionsAsync(database));
     }
+
+    private static string Indented(IReadOnlyList<SchemaDifference> differences) =>
+        Db.Describe(differences).Replace("\n", "\n  ", StringComparison.Ordinal);
 }

@@ -132,13 +132,14 @@ internal static class ErrorText
             ? $"cancelled between migrations: {Report.Plural(e.Landed, "migration")} {done}, nothing was in flight"
             : e.Mode switch
             {
-                MigrationMode.Transaction => $"cancelled: {(e.Up ? "migration" : "rollback of migration")} {m.Version} {m.Name} was stopped "
-                    + "and its transaction rolled back" + before,
-                _ => $"cancelled: {(e.Up ? "migration" : "rollback of migration")} {m.Version} {m.Name} was stopped; it runs without the "
-                    + "runner's transaction, so what it committed before stays and VersionInfo does not record it" + before,
+                MigrationMode.Transaction => $"cancelled: {Which(e.Up, m)} was stopped and its transaction rolled back" + before,
+                _ => $"cancelled: {Which(e.Up, m)} was stopped; it runs without the runner's transaction, so what it committed "
+                    + "before stays and VersionInfo does not record it" + before,
             };
         return new(message, "run the same command again to continue from where it stopped", ExitCodes.Cancelled);
     }
+
+    private static string Which(bool up, MigrationEntry m) => $"{(up ? "migration" : "rollback of migration")} {m.Version} {m.Name}";
 
     private static ErrorMessage Assembly(AssemblyUnusable e) => e.Problem switch
     {

@@ -13,7 +13,8 @@ internal static class MigrationFailure
         var verb = e.Up ? "migration" : "rollback of migration";
         var reason = e.Mode switch
         {
-            MigrationMode.EndedRunnersTransaction => "it ended the runner's transaction itself (COMMIT or ROLLBACK from C# against the connection)",
+            MigrationMode.EndedRunnersTransaction =>
+                "it ended the runner's transaction itself (COMMIT or ROLLBACK from C# against the connection)",
             MigrationMode.LeftTransactionOpen => "its SQL begins a transaction it does not end (BEGIN without COMMIT)",
             _ => e.Sql is { } sql ? $"{sql.SqlState} {sql.MessageText}" : e.Reason,
         };
@@ -31,9 +32,11 @@ internal static class MigrationFailure
                 Timeout(e.Sql) ?? "make its statements idempotent (IF NOT EXISTS) or undo the partial change, drop any INVALID "
                 + "index it left (the 'validate' verb lists them), then run again"),
             MigrationMode.OwnTransactions => (
-                "its SQL has its own BEGIN/COMMIT, so it ran as psql runs it, statement by statement: what it committed before the "
-                + "failing statement stays applied, the transaction open at the failure was rolled back, and VersionInfo does not record it",
-                $"undo what it committed or make it idempotent, {again}; or take out its BEGIN/COMMIT so that the runner's transaction holds it"),
+                "its SQL has its own BEGIN/COMMIT, so it ran as psql runs it, statement by statement: what it committed before "
+                + "the failing statement stays applied, the transaction open at the failure was rolled back, and VersionInfo does "
+                + "not record it",
+                $"undo what it committed or make it idempotent, {again}; or take out its BEGIN/COMMIT so that the runner's "
+                + "transaction holds it"),
             MigrationMode.EndedRunnersTransaction => (
                 "what it committed stays applied, the rest was rolled back, and VersionInfo does not record it",
                 "do not commit or roll back in Execute.WithConnection (the runner's transaction holds the migration), or declare it "

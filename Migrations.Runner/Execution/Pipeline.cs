@@ -57,7 +57,11 @@ internal sealed class Pipeline
     /// <param name="observer">Hears each step and, verbose, each statement.</param>
     /// <param name="sessionReset">Sent after each migration, so that none starts in a state an earlier one left.</param>
     public Pipeline(
-        ISqlChannel channel, MigrationCatalog catalog, IReadOnlyList<Assembly> assemblies, PipelineObserver? observer = null, string sessionReset = "")
+        ISqlChannel channel,
+        MigrationCatalog catalog,
+        IReadOnlyList<Assembly> assemblies,
+        PipelineObserver? observer = null,
+        string sessionReset = "")
     {
         _channel = channel;
         _sessionReset = sessionReset;
@@ -147,7 +151,9 @@ internal sealed class Pipeline
             {
                 var pg = SqlErrorLocator.FindPostgresError(e);
                 throw new RunnerErrorException(
-                    new MaintenanceFailed(stage, migration.Name, pg is null ? Flatten(e) : $"{pg.SqlState} {pg.MessageText}"), e);
+                    new MaintenanceFailed(
+                        stage, migration.Name, pg is null ? SqlErrorLocator.Flatten(e) : $"{pg.SqlState} {pg.MessageText}"),
+                    e);
             }
         }
     }
@@ -222,7 +228,8 @@ internal sealed class Pipeline
         bookkeeping.Write(_processor);
         var marker = FormattableString.Invariant($"SELECT {_queued.Count} AS {LandedColumn}, clock_timestamp()");
         string[] reset = _sessionReset.Length == 0 ? [] : [_sessionReset];
-        _queued.Add((migration, SqlProcessor.Script(["BEGIN", .. statements, Guard, .. _processor.TakePending(), "COMMIT", .. reset, marker])));
+        var script = SqlProcessor.Script(["BEGIN", .. statements, Guard, .. _processor.TakePending(), "COMMIT", .. reset, marker]);
+        _queued.Add((migration, script));
         return true;
     }
 
@@ -380,19 +387,8 @@ internal sealed class Pipeline
         var location = pg is null ? null : SqlErrorLocator.Locate(_assemblies, pg, sentSql);
         var sql = pg is null ? null : SqlErrorLocator.Describe(pg);
         return new RunnerErrorException(
-            new MigrationFailed(migration, _up, _steps.Count, sql, location, pg is null ? Flatten(error) : "", mode ?? _mode), error);
-    }
-
-    internal static string Flatten(Exception error)
-    {
-        ArgumentNullException.ThrowIfNull(error);
-        var inner = error;
-        while (inner.InnerException is not null)
-        {
-            inner = inner.InnerException;
-        }
-
-        var first = inner.Message.Split('\n')[0].Trim();
-        return first.Length > 300 ? first[..300] + "..." : first;
+            new MigrationFailed(
+                migration, _up, _steps.Count, sql, location, pg is null ? SqlErrorLocator.Flatten(error) : "", mode ?? _mode),
+            error);
     }
 }

@@ -121,4 +121,18 @@ internal static class SqlErrorLocator
         : resource.StartsWith("LegacySql.", StringComparison.Ordinal)
             ? "legacy-sql/" + resource["LegacySql.".Length..]
         : resource;
+
+    /// <summary>The innermost message's first line, at most 300 characters: what an error that is not PostgreSQL's says.</summary>
+    internal static string Flatten(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var inner = error;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+
+        var first = inner.Message.Split('\n')[0].Trim();
+        return first.Length > 300 ? first[..300] + "..." : first;
+    }
 }

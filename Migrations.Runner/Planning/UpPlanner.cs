@@ -102,7 +102,10 @@ internal static class UpPlanner
         {
             var failure = checksums.BuildFailures[unbuildable.Version];
             return new MigrationCannotBeBuilt(
-                unbuildable.Entry, failure.GetType().Name, Pipeline.Flatten(failure), NotWritten: failure is NotImplementedException);
+                unbuildable.Entry,
+                failure.GetType().Name,
+                SqlErrorLocator.Flatten(failure),
+                NotWritten: failure is NotImplementedException);
         }
 
         if (toApply.Count > 0 && facts.InvalidIndexes.Count > 0 && !request.DropInvalidIndexes)

@@ -13,7 +13,8 @@ public sealed record Compiled(string? AssemblyPath, IReadOnlyList<string> Diagno
 /// </summary>
 public static class Compiler
 {
-    public static Compiled Compile(string name, IEnumerable<string> sourceFiles, IEnumerable<(string Path, string ResourceName)>? resources = null)
+    public static Compiled Compile(
+        string name, IEnumerable<string> sourceFiles, IEnumerable<(string Path, string ResourceName)>? resources = null)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose);
         // As ImplicitUsings gives a project; the scaffolded classes rely on it for System.

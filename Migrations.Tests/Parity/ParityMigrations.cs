@@ -23,7 +23,9 @@ public sealed class P0001_FluentTables : Migration
             .WithColumn("id").AsInt64().PrimaryKey().Identity()
             .WithColumn("customer_id").AsInt64().NotNullable()
             .WithColumn("total").AsDecimal(12, 2).NotNullable().WithDefaultValue(0);
-        Create.ForeignKey().FromTable("orders").InSchema("parity").ForeignColumn("customer_id").ToTable("customers").InSchema("parity").PrimaryColumn("id");
+        Create.ForeignKey()
+            .FromTable("orders").InSchema("parity").ForeignColumn("customer_id")
+            .ToTable("customers").InSchema("parity").PrimaryColumn("id");
         Create.Index().OnTable("orders").InSchema("parity").OnColumn("customer_id").Ascending();
         Insert.IntoTable("customers").InSchema("parity").Row(new { email = "a@example.com", note = "it's {quoted}" });
         Execute.Sql("COMMENT ON TABLE parity.orders IS 'braces {0} stay as written';");

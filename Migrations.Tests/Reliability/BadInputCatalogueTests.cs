@@ -30,8 +30,8 @@ public class BadInputCatalogueTests(DatabaseFixture db) : IClassFixture<Database
     }
 
     // The root's help, or the verb's own, after any "did you mean".
-    private const string HelpAdvice = @"^next: (did you mean .+\? \()?run (with --help to see the verbs and their options|'[a-z]+ --help' to see its "
-        + @"(actions and )?options)\)?$";
+    private const string HelpAdvice = @"^next: (did you mean .+\? \()?run "
+        + @"(with --help to see the verbs and their options|'[a-z]+ --help' to see its (actions and )?options)\)?$";
 
     private static readonly string[] Names =
     [

@@ -112,9 +112,11 @@ public sealed class DevelopmentToolsTests(DatabaseFixture db) : IClassFixture<Da
 
         Assert.Equal(1, status.ExitCode);
         var lines = status.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("error: cannot start the local development database in " + environment[DevDatabase.DirectoryVariable], lines[0], StringComparison.Ordinal);
+        var expected = "error: cannot start the local development database in " + environment[DevDatabase.DirectoryVariable];
+        Assert.StartsWith(expected, lines[0], StringComparison.Ordinal);
         Assert.DoesNotContain("initdb:", lines[0], StringComparison.Ordinal);
-        Assert.Contains(lines, l => l.StartsWith("  ", StringComparison.Ordinal) && l.Contains("Permission denied", StringComparison.Ordinal));
+        Assert.Contains(
+            lines, l => l.StartsWith("  ", StringComparison.Ordinal) && l.Contains("Permission denied", StringComparison.Ordinal));
         Assert.StartsWith("next: ", lines[^1], StringComparison.Ordinal);
     }
 

@@ -19,7 +19,8 @@ public sealed class OwnTransactionTests(DatabaseFixture db) : IClassFixture<Data
 
         Assert.True(up.ExitCode == 0, up.ToString());
         Assert.Equal([1L, 2L], await Db.AppliedVersionsAsync(database));
-        Assert.Equal(3, await Db.ScalarAsync<long>(database, "SELECT count(*) FROM pg_tables WHERE tablename IN ('own_a', 'own_b', 'after_own')"));
+        const string Tables = "SELECT count(*) FROM pg_tables WHERE tablename IN ('own_a', 'own_b', 'after_own')";
+        Assert.Equal(3, await Db.ScalarAsync<long>(database, Tables));
     }
 
     [Fact]
@@ -34,7 +35,8 @@ public sealed class OwnTransactionTests(DatabaseFixture db) : IClassFixture<Data
         Assert.Contains("22012 division by zero", up.Error, StringComparison.Ordinal);
         Assert.Contains("what it committed before the failing statement stays applied", up.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("are as before it", up.Error, StringComparison.Ordinal);
-        Assert.Equal("kept", await Db.ScalarAsync<string>(database, "SELECT string_agg(tablename, ',') FROM pg_tables WHERE tablename IN ('kept', 'lost')"));
+        const string Tables = "SELECT string_agg(tablename, ',') FROM pg_tables WHERE tablename IN ('kept', 'lost')";
+        Assert.Equal("kept", await Db.ScalarAsync<string>(database, Tables));
         Assert.Empty(await Db.AppliedVersionsAsync(database));
     }
 

@@ -10,7 +10,8 @@ public sealed class UnrecordedDatabaseTests(DatabaseFixture db) : IClassFixture<
     public async Task Up_refuses_a_database_that_holds_objects_but_no_VersionInfo_and_names_them()
     {
         var database = await db.CreateDatabaseAsync();
-        await Db.ExecuteAsync(database, "CREATE TABLE hand_made (id integer); CREATE FUNCTION hand_made_fn() RETURNS int LANGUAGE sql AS 'SELECT 1';");
+        await Db.ExecuteAsync(
+            database, "CREATE TABLE hand_made (id integer); CREATE FUNCTION hand_made_fn() RETURNS int LANGUAGE sql AS 'SELECT 1';");
 
         var up = await Cli.RunAsync(database, "up");
 
@@ -55,7 +56,8 @@ public sealed class UnrecordedDatabaseTests(DatabaseFixture db) : IClassFixture<
         var comments = Path.Combine(folder, "comments.sql");
         await File.WriteAllTextAsync(empty, "");
         await File.WriteAllTextAsync(comments, "-- nothing to undo\n/* really nothing */\n");
-        var assembly = Compiler.Compile("Empty", [source], [(empty, "Scripts.empty.sql"), (comments, "Scripts.comments.sql")]).AssemblyPath!;
+        var assembly = Compiler.Compile("Empty", [source], [(empty, "Scripts.empty.sql"), (comments, "Scripts.comments.sql")])
+            .AssemblyPath!;
         var database = await db.CreateDatabaseAsync();
 
         var up = await Cli.RunAsync(database, "up", "--assembly", assembly);

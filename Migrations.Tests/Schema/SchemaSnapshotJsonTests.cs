@@ -4,7 +4,8 @@ namespace Migrations.Tests.Schema;
 
 public sealed class SchemaSnapshotJsonTests
 {
-    private static readonly SchemaSnapshot Empty = new([], [new SchemaInfo("public", "standard public schema", null)], [], [], [], [], [], [], [], [], [], []);
+    private static readonly SchemaSnapshot Empty =
+        new([], [new SchemaInfo("public", "standard public schema", null)], [], [], [], [], [], [], [], [], [], []);
 
     [Theory]
     [InlineData("")]
@@ -42,7 +43,10 @@ public sealed class SchemaSnapshotJsonTests
     {
         var snapshot = Empty with
         {
-            Enums = [new EnumInfo("public", "mood", ["sad", "ok"], "it's <fine> & \"quoted\"", new PrivilegeInfo("postgres", ["=U/postgres"]))],
+            Enums =
+            [
+                new EnumInfo("public", "mood", ["sad", "ok"], "it's <fine> & \"quoted\"", new PrivilegeInfo("postgres", ["=U/postgres"])),
+            ],
             Triggers = [new TriggerInfo("public", "t", "trg", "CREATE TRIGGER trg ...", TriggerState.Replica, null)],
         };
 

@@ -86,7 +86,8 @@ public sealed class PipelineTests
 
         var begin = channel.Log.IndexOf("begin");
         var perform = channel.Log.IndexOf("perform");
-        var commit = channel.Log.FindIndex(l => l.StartsWith("execute", StringComparison.Ordinal) && l.Contains("COMMIT", StringComparison.Ordinal));
+        var commit = channel.Log.FindIndex(
+            l => l.StartsWith("execute", StringComparison.Ordinal) && l.Contains("COMMIT", StringComparison.Ordinal));
         Assert.True(channel.Log.IndexOf("batch 1") < begin && begin < perform && perform < commit, string.Join("\n", channel.Log));
         Assert.Equal([[1], [3]], channel.Batches);
     }

@@ -10,7 +10,8 @@ namespace Migrations.Tests.Unit;
 public sealed class PlannerTests
 {
     private static readonly MigrationCatalog Catalog = MigrationCatalog.ForTypes(PipelineSamples.Plain);
-    private static readonly ChecksumSet Checksums = new(Catalog.Versions.ToDictionary(v => v, v => $"{v:x4}"), new Dictionary<long, Exception>());
+    private static readonly ChecksumSet Checksums =
+        new(Catalog.Versions.ToDictionary(v => v, v => $"{v:x4}"), new Dictionary<long, Exception>());
 
     [Fact]
     public void Up_on_an_empty_history_applies_every_migration_in_order()
@@ -87,7 +88,9 @@ public sealed class PlannerTests
     public void A_pending_migration_whose_up_is_not_written_is_refused_before_anything_runs()
     {
         var catalog = MigrationCatalog.ForTypes([typeof(PipelineSamples.Stub1), typeof(PipelineSamples.T2)]);
-        var checksums = new ChecksumSet(new Dictionary<long, string> { [2] = "0002" }, new Dictionary<long, Exception> { [1] = new NotImplementedException("Write Up() of Stub1") });
+        var checksums = new ChecksumSet(
+            new Dictionary<long, string> { [2] = "0002" },
+            new Dictionary<long, Exception> { [1] = new NotImplementedException("Write Up() of Stub1") });
 
         var refused = Assert.IsType<MigrationCannotBeBuilt>(UpPlanner.Plan(catalog, checksums, Facts([]), All).Refusal);
 
@@ -139,7 +142,8 @@ public sealed class PlannerTests
     private static List<AppliedMigration> Applied(IEnumerable<long> versions) =>
         [.. versions.Select(v => new AppliedMigration(v, DateTime.UtcNow, $"v{v}"))];
 
-    private static HistoryFacts Facts(IEnumerable<long> applied, IEnumerable<long>? stored = null, Func<long, string>? storedValue = null) =>
+    private static HistoryFacts Facts(
+        IEnumerable<long> applied, IEnumerable<long>? stored = null, Func<long, string>? storedValue = null) =>
         new(
             Applied(applied),
             (stored ?? []).ToDictionary(v => v, v => new StoredChecksum(v, storedValue?.Invoke(v) ?? $"{v:x4}", DateTime.UtcNow, "up")),
