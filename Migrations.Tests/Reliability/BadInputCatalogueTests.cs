@@ -85,6 +85,12 @@ public class BadInputCatalogueTests(DatabaseFixture db) : IClassFixture<Database
         "rollback of more steps than applied",
         "pending migration older than the newest applied",
         "INVALID index left by CREATE INDEX CONCURRENTLY",
+        "empty --connection",
+        "DATABASE_CONNECTION_STRING set but empty",
+        "rollback in a misspelt production environment without --yes",
+        "rollback with the environment from ASPNETCORE_ENVIRONMENT without --yes",
+        "misspelt verb",
+        "up over objects with no VersionInfo",
     ];
 
     public static TheoryData<string> Cases => new(Names);
@@ -395,6 +401,32 @@ public class BadInputCatalogueTests(DatabaseFixture db) : IClassFixture<Database
                     ["up", "--to", "1003", "--assembly", samples, "--connection", Connection(database)],
                     failure,
                     "migration 1002 S1002_SampleTwo is older than the newest applied version 1003");
+            }
+
+            case "empty --connection":
+                return new(["up", "--connection", ""], usage, "--connection is empty");
+            case "DATABASE_CONNECTION_STRING set but empty":
+                return new(["up"], usage, "DATABASE_CONNECTION_STRING is set but empty")
+                {
+                    Environment = new() { [RunnerConfiguration.ConnectionStringVariable] = "" },
+                };
+            case "rollback in a misspelt production environment without --yes":
+                return new(
+                    ["rollback", "--environment", "Prod", "--connection", await EmptyAsync()],
+                    usage,
+                    "refusing to roll back in the Prod environment without --yes");
+            case "rollback with the environment from ASPNETCORE_ENVIRONMENT without --yes":
+                return new(["rollback", "--connection", await EmptyAsync()], usage, "in the Production environment without --yes")
+                {
+                    Environment = new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" },
+                };
+            case "misspelt verb":
+                return new(["stauts", "--connection", await EmptyAsync()], usage, "'stauts'") { FromParser = true };
+            case "up over objects with no VersionInfo":
+            {
+                var database = await db.CreateDatabaseAsync();
+                await Db.ExecuteAsync(database, "CREATE TABLE made_by_hand (id integer)");
+                return new(["up", "--connection", Connection(database)], failure, "public.made_by_hand) but no VersionInfo");
             }
 
             case "INVALID index left by CREATE INDEX CONCURRENTLY":
