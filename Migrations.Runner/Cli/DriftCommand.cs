@@ -29,6 +29,7 @@ internal static class DriftCommand
                     report.HasDrift,
                     Differences = report.Differences.Select(d => new { d.Change, d.ObjectType, d.Name, d.Expected, d.Actual, Description = d.Describe() }),
                     report.UnknownApplied,
+                    report.Notes,
                 }, Report.Json));
             }
             else
@@ -58,6 +59,11 @@ internal static class DriftCommand
     private static void Print(TextWriter output, DriftReport report)
     {
         output.WriteLine($"Compared with: {ComparedWith(report)}");
+        foreach (var note in report.Notes)
+        {
+            output.WriteLine($"Note: {note}.");
+        }
+
         if (!report.HasDrift)
         {
             output.WriteLine("No drift: the schema is exactly what the migrations say.");

@@ -11,11 +11,11 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
 {
     private static readonly SnapshotOptions WithPrivileges = new() { IncludePrivileges = true };
 
-    [Fact]
+    [PgDumpFact]
     public async Task Snapshot_of_restored_dump_equals_snapshot_of_original() =>
         await AssertDumpRestoresSameSnapshotAsync(await SampleDatabaseAsync());
 
-    [Fact]
+    [PgDumpFact]
     public async Task Snapshot_of_restored_dump_of_the_migrated_schema_equals_snapshot_of_original() =>
         await AssertDumpRestoresSameSnapshotAsync(await fixture.CreateMigratedDatabaseAsync());
 
@@ -261,9 +261,10 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
         var dumpFile = Path.GetTempFileName();
         try
         {
-            await RunPostgresToolAsync("pg_dump", "--schema-only", "--file", dumpFile, "--dbname", Libpq(original));
+            var tools = PostgresVersions.PgDumpTools ?? throw new InvalidOperationException("no pg_dump installed");
+            await RunPostgresToolAsync(tools.Path, "--schema-only", "--file", dumpFile, "--dbname", Libpq(original));
             var restored = await fixture.CreateDatabaseAsync();
-            await RunPostgresToolAsync("psql", "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", dumpFile, "--dbname", Libpq(restored));
+            await RunPostgresToolAsync(tools.Psql, "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", dumpFile, "--dbname", Libpq(restored));
 
             var expected = await ReadAsync(original, WithPrivileges);
             var actual = await ReadAsync(restored, WithPrivileges);
@@ -328,11 +329,9 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
         return string.Join(' ', parts);
     }
 
-    private static async Task RunPostgresToolAsync(string tool, params string[] arguments)
+    private static async Task RunPostgresToolAsync(string program, params string[] arguments)
     {
-        var directory = LocalPostgresCluster.FindBinDirectory();
-        var program = directory is not null && File.Exists(Path.Combine(directory, tool)) ? Path.Combine(directory, tool) : tool;
         var result = await ProcessRunner.RunAsync(program, arguments);
-        Assert.True(result.ExitCode == 0, $"{tool} failed (exit {result.ExitCode}): {result.StandardError}");
+        Assert.True(result.ExitCode == 0, $"{program} failed (exit {result.ExitCode}): {result.StandardError}");
     }
 }
