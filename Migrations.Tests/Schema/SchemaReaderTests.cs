@@ -264,7 +264,8 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
             var tools = PostgresVersions.PgDumpTools ?? throw new InvalidOperationException("no pg_dump installed");
             await RunPostgresToolAsync(tools.Path, "--schema-only", "--file", dumpFile, "--dbname", Libpq(original));
             var restored = await fixture.CreateDatabaseAsync();
-            await RunPostgresToolAsync(tools.Psql, "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", dumpFile, "--dbname", Libpq(restored));
+            await RunPostgresToolAsync(
+                tools.Psql, "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", dumpFile, "--dbname", Libpq(restored));
 
             var expected = await ReadAsync(original, WithPrivileges);
             var actual = await ReadAsync(restored, WithPrivileges);
