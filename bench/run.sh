@@ -173,7 +173,8 @@ $row"
   done
   echo "$table"
   facts="Run of $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB, .NET SDK \
-$(dotnet --version); $facts; BENCH_SIZES=\"$sizes\" BENCH_TRIALS=$trials; medians of $trials trials; fsync on, default server settings."
+$(dotnet --version); $facts; BENCH_SIZES=\"$sizes\" BENCH_TRIALS=$trials; medians of $trials trials; fsync on, default server settings; \
+load average $(cut -d ' ' -f 1-3 /proc/loadavg) at the end."
   {
     sed '/<!-- bench-versions:begin/,$d' docs/PERFORMANCE.md
     echo "<!-- bench-versions:begin (written by bench/run.sh with BENCH_POSTGRES_VERSIONS; do not edit by hand) -->"
