@@ -16,27 +16,39 @@ out="$root/bench/out"
 mkdir -p "$out"
 
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-cluster=""
+# One cluster per version, all running at once: the trials alternate between them, so drift in the machine's load
+# spreads over every version as it does over every contender.
+declare -A bins ports clusters servers
 cleanup() {
-  [ -n "$cluster" ] || return 0
-  as_postgres "$bin/pg_ctl" stop -D "$cluster/data" -m immediate >/dev/null 2>&1 || true
-  rm -rf "$cluster"
-  cluster=""
+  for v in "${!clusters[@]}"; do
+    as_postgres "${bins[$v]}/pg_ctl" stop -D "${clusters[$v]}/data" -m immediate >/dev/null 2>&1 || true
+    rm -rf "${clusters[$v]}"
+  done
 }
 trap cleanup EXIT
 start_cluster() {
-  bin=$1
+  local v=$1 bin=$2 cluster port
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   cluster=$(mktemp -d /tmp/bench-pg-XXXXXX)
+  bins[$v]=$bin ports[$v]=$port clusters[$v]=$cluster
   chmod 755 "$cluster"
   [ "$(id -u)" = 0 ] && chown postgres "$cluster"
   as_postgres "$bin/initdb" -D "$cluster/data" -A trust -U postgres -E UTF8 --locale=C >/dev/null
   as_postgres "$bin/pg_ctl" start -w -D "$cluster/data" -l "$cluster/log" \
     -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" >/dev/null
-  export PGPORT=$port
-  server=$("$bin/postgres" --version)
+  servers[$v]=$("$bin/postgres" --version)
+  echo "${servers[$v]} on port $port"
 }
-export PGHOST=127.0.0.1 PGUSER=postgres PGOPTIONS="-c client_min_messages=warning"
+for version in ${versions:-default}; do
+  if [ "$version" = default ]; then
+    start_cluster default "$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")"
+  else
+    start_cluster "$version" "$(bash .ci/install-postgres "$version")"
+  fi
+done
+first=${versions:-default}
+port=${ports[${first%% *}]}
+export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGOPTIONS="-c client_min_messages=warning"
 psql_() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 echo "building the runner (Release, and a ReadyToRun publish)..."
@@ -61,27 +73,22 @@ for n in $sizes; do
 done
 
 # Each version on a cluster of its own, one after the other; with no versions asked for, the installed server.
-declare -A servers
-for version in ${versions:-default}; do
-if [ "$version" = default ]; then
-  start_cluster "$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")"
-else
-  start_cluster "$(bash .ci/install-postgres "$version")"
-fi
-servers[$version]=$server
-echo "$server on port $port"
 for n in $sizes; do
   work="$out/n$n"
   assembly="$work/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll"
-  cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=bench"
   for ((trial = 1; trial <= trials; trial++)); do
     echo "  N = $n, trial $trial/$trials"
-    # Contenders alternate their order from trial to trial, so drift in the machine's load spreads over all of them.
+    # Contenders (and versions) alternate their order from trial to trial, so drift in the machine's load spreads over
+    # all of them.
     order=(psql_each psql_one runner r2r)
     [ $((trial % 2)) = 0 ] && order=(r2r runner psql_one psql_each)
+    in_order=(${versions:-default})
+    [ $((trial % 2)) = 0 ] && in_order=($(printf '%s\n' "${in_order[@]}" | tac))
+    for v in "${in_order[@]}"; do
+    export PGPORT=${ports[$v]}
+    cs="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=bench"
     for contender in "${order[@]}"; do
       fresh
-      v=$version
       case $contender in
         psql_each)
           timed "$v $n up psql_each" psql_ -d bench -f "$work/up.each.sql"
@@ -97,10 +104,10 @@ for n in $sizes; do
           timed "$v $n down $contender" "${r[@]}" down --to 0 --assembly "$assembly" -c "$cs" ;;
       esac
     done
+    done
   done
 done
-if [ -n "$versions" ]; then cleanup; fi
-done
+export PGPORT=$port
 
 # The rollback round-trip test (down then up, snapshot compared, at every version) on the generated migrations.
 roundtrip_n=${BENCH_ROUNDTRIP_N:-500}
