@@ -1,27 +1,53 @@
 #!/usr/bin/env bash
 # Times the runner against psql on a throwaway local PostgreSQL (fsync on, default settings) and writes the table
 # into docs/PERFORMANCE.md.
-#   bash bench/run.sh                 N = 100, 500 and 2000, 3 trials each
+#   bash bench/run.sh                 N = 100, 500 and 2000, 3 trials each, on the installed server
 #   BENCH_SIZES="100 500" BENCH_TRIALS=5 bash bench/run.sh
+#   BENCH_POSTGRES_VERSIONS="15 18" BENCH_SIZES=500 bash bench/run.sh
+#                                     up and the no-ops on each version (.ci/install-postgres), side by side, in the
+#                                     versions table of docs/PERFORMANCE.md (no round trip, no drift)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 sizes=${BENCH_SIZES:-"100 500 2000"}
 trials=${BENCH_TRIALS:-3}
+versions=${BENCH_POSTGRES_VERSIONS:-}
 out="$root/bench/out"
 mkdir -p "$out"
 
-bin=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cluster=$(mktemp -d /tmp/bench-pg-XXXXXX)
-chmod 755 "$cluster"
-[ "$(id -u)" = 0 ] && chown postgres "$cluster"
-cleanup() { as_postgres "$bin/pg_ctl" stop -D "$cluster/data" -m immediate >/dev/null 2>&1 || true; rm -rf "$cluster"; }
+# One cluster per version, all running at once: the trials alternate between them, so drift in the machine's load
+# spreads over every version as it does over every contender.
+declare -A bins ports clusters servers
+cleanup() {
+  for v in "${!clusters[@]}"; do
+    as_postgres "${bins[$v]}/pg_ctl" stop -D "${clusters[$v]}/data" -m immediate >/dev/null 2>&1 || true
+    rm -rf "${clusters[$v]}"
+  done
+}
 trap cleanup EXIT
-as_postgres "$bin/initdb" -D "$cluster/data" -A trust -U postgres -E UTF8 --locale=C >/dev/null
-as_postgres "$bin/pg_ctl" start -w -D "$cluster/data" -l "$cluster/log" \
-  -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" >/dev/null
+start_cluster() {
+  local v=$1 bin=$2 cluster port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cluster=$(mktemp -d /tmp/bench-pg-XXXXXX)
+  bins[$v]=$bin ports[$v]=$port clusters[$v]=$cluster
+  chmod 755 "$cluster"
+  [ "$(id -u)" = 0 ] && chown postgres "$cluster"
+  as_postgres "$bin/initdb" -D "$cluster/data" -A trust -U postgres -E UTF8 --locale=C >/dev/null
+  as_postgres "$bin/pg_ctl" start -w -D "$cluster/data" -l "$cluster/log" \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" >/dev/null
+  servers[$v]=$("$bin/postgres" --version)
+  echo "${servers[$v]} on port $port"
+}
+for version in ${versions:-default}; do
+  if [ "$version" = default ]; then
+    start_cluster default "$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")"
+  else
+    start_cluster "$version" "$(bash .ci/install-postgres "$version")"
+  fi
+done
+first=${versions:-default}
+port=${ports[${first%% *}]}
 export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGOPTIONS="-c client_min_messages=warning"
 psql_() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
@@ -44,37 +70,50 @@ for n in $sizes; do
   echo "N = $n: generating and building the migrations..."
   bash bench/generate.sh "$n" "$work"
   dotnet build "$work/Bench.Migrations/Bench.Migrations.csproj" -c Release -nologo -v quiet >/dev/null
+done
+
+# Each version on a cluster of its own, one after the other; with no versions asked for, the installed server.
+for n in $sizes; do
+  work="$out/n$n"
   assembly="$work/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll"
-  cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=bench"
   for ((trial = 1; trial <= trials; trial++)); do
-    echo "  trial $trial/$trials"
-    # Contenders alternate their order from trial to trial, so drift in the machine's load spreads over all of them.
+    echo "  N = $n, trial $trial/$trials"
+    # Contenders (and versions) alternate their order from trial to trial, so drift in the machine's load spreads over
+    # all of them.
     order=(psql_each psql_one runner r2r)
     [ $((trial % 2)) = 0 ] && order=(r2r runner psql_one psql_each)
+    in_order=(${versions:-default})
+    [ $((trial % 2)) = 0 ] && in_order=($(printf '%s\n' "${in_order[@]}" | tac))
+    for v in "${in_order[@]}"; do
+    export PGPORT=${ports[$v]}
+    cs="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=bench"
     for contender in "${order[@]}"; do
       fresh
       case $contender in
         psql_each)
-          timed "$n up psql_each" psql_ -d bench -f "$work/up.each.sql"
-          timed "$n down psql_each" psql_ -d bench -f "$work/down.each.sql" ;;
+          timed "$v $n up psql_each" psql_ -d bench -f "$work/up.each.sql"
+          timed "$v $n down psql_each" psql_ -d bench -f "$work/down.each.sql" ;;
         psql_one)
-          timed "$n up psql_one" psql_ -d bench -1 -f "$work/up.all.sql"
-          timed "$n down psql_one" psql_ -d bench -1 -f "$work/down.all.sql" ;;
+          timed "$v $n up psql_one" psql_ -d bench -1 -f "$work/up.all.sql"
+          timed "$v $n down psql_one" psql_ -d bench -1 -f "$work/down.all.sql" ;;
         runner|r2r)
           if [ "$contender" = runner ]; then r=("${runner_jit[@]}"); else r=("${runner_r2r[@]}"); fi
-          timed "$n up $contender" "${r[@]}" up --assembly "$assembly" -c "$cs"
-          timed "$n status $contender" "${r[@]}" status --assembly "$assembly" -c "$cs"
-          timed "$n noop-up $contender" "${r[@]}" up --assembly "$assembly" -c "$cs"
-          timed "$n down $contender" "${r[@]}" down --to 0 --assembly "$assembly" -c "$cs" ;;
+          timed "$v $n up $contender" "${r[@]}" up --assembly "$assembly" -c "$cs"
+          timed "$v $n status $contender" "${r[@]}" status --assembly "$assembly" -c "$cs"
+          timed "$v $n noop-up $contender" "${r[@]}" up --assembly "$assembly" -c "$cs"
+          timed "$v $n down $contender" "${r[@]}" down --to 0 --assembly "$assembly" -c "$cs" ;;
       esac
+    done
     done
   done
 done
+export PGPORT=$port
 
 # The rollback round-trip test (down then up, snapshot compared, at every version) on the generated migrations.
 roundtrip_n=${BENCH_ROUNDTRIP_N:-500}
 roundtrip=""
-if [ "$roundtrip_n" != 0 ] && [ -f "$out/n$roundtrip_n/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll" ]; then
+roundtrip_dll="$out/n$roundtrip_n/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll"
+if [ -z "$versions" ] && [ "$roundtrip_n" != 0 ] && [ -f "$roundtrip_dll" ]; then
   echo "rollback round trip over N = $roundtrip_n..."
   dotnet build Migrations.Tests -nologo -v quiet >/dev/null
   start=$(now)
@@ -88,7 +127,7 @@ fi
 # runner (snapshot one to a file, then drift --against it on the other) and by pg_dump --schema-only of both + diff.
 drift_tables=${BENCH_DRIFT_TABLES:-1000}
 drift=""
-if [ "$drift_tables" != 0 ]; then
+if [ -z "$versions" ] && [ "$drift_tables" != 0 ]; then
   echo "drift on $drift_tables tables..."
   bash bench/generate.sh $((drift_tables * 5 + 1)) "$out/drift" >/dev/null
   for db in drift_a drift_b; do
@@ -112,17 +151,64 @@ fi
 
 seconds() { awk -v ms="$1" 'BEGIN { printf "%.2f s", ms / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
+if [ -n "$versions" ]; then
+  header="| N | operation |" rule="|---|---|" facts=""
+  for v in $versions; do
+    header+=" $v: psql each | $v: runner (build) | $v: runner (R2R) | $v: R2R / psql each |"
+    rule+="---|---|---|---|"
+    facts+="${facts:+; }${servers[$v]}"
+  done
+  table="$header
+$rule"
+  for n in $sizes; do
+    row="| $n | up |"
+    for v in $versions; do
+      e=$(median "${samples["$v $n up psql_each"]}"); j=$(median "${samples["$v $n up runner"]}"); r=$(median "${samples["$v $n up r2r"]}")
+      row+=" $(seconds "$e") | $(seconds "$j") | $(seconds "$r") | $(ratio "$r" "$e") |"
+    done
+    table+="
+$row"
+    for op in status noop-up; do
+      row="| $n | no-op \`${op#noop-}\` |"
+      for v in $versions; do
+        j=$(median "${samples["$v $n $op runner"]}"); r=$(median "${samples["$v $n $op r2r"]}")
+        row+=" | $(seconds "$j") | $(seconds "$r") | |"
+      done
+      table+="
+$row"
+    done
+  done
+  echo "$table"
+  facts="Run of $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB, .NET SDK \
+$(dotnet --version); $facts; BENCH_SIZES=\"$sizes\" BENCH_TRIALS=$trials; medians of $trials trials; fsync on, default server settings; \
+load average $(cut -d ' ' -f 1-3 /proc/loadavg) at the end."
+  {
+    sed '/<!-- bench-versions:begin/,$d' docs/PERFORMANCE.md
+    echo "<!-- bench-versions:begin (written by bench/run.sh with BENCH_POSTGRES_VERSIONS; do not edit by hand) -->"
+    echo
+    echo "$facts"
+    echo
+    echo "$table"
+    echo
+    echo "<!-- bench-versions:end -->"
+    sed '1,/<!-- bench-versions:end/d' docs/PERFORMANCE.md
+  } > "$out/PERFORMANCE.md"
+  mv "$out/PERFORMANCE.md" docs/PERFORMANCE.md
+  echo "written: docs/PERFORMANCE.md"
+  exit 0
+fi
+v=default
 table="| N | operation | psql, each file in BEGIN/COMMIT, one session | psql -1, one file | runner (build) | runner (ReadyToRun publish) | runner / psql each (build, R2R) |
 |---|---|---|---|---|---|---|"
 for n in $sizes; do
   for op in up down; do
-    e=$(median "${samples["$n $op psql_each"]}"); o=$(median "${samples["$n $op psql_one"]}")
-    j=$(median "${samples["$n $op runner"]}"); r=$(median "${samples["$n $op r2r"]}")
+    e=$(median "${samples["$v $n $op psql_each"]}"); o=$(median "${samples["$v $n $op psql_one"]}")
+    j=$(median "${samples["$v $n $op runner"]}"); r=$(median "${samples["$v $n $op r2r"]}")
     table+="
 | $n | $op | $(seconds "$e") | $(seconds "$o") | $(seconds "$j") | $(seconds "$r") | $(ratio "$j" "$e"), $(ratio "$r" "$e") |"
   done
   for op in status noop-up; do
-    j=$(median "${samples["$n $op runner"]}"); r=$(median "${samples["$n $op r2r"]}")
+    j=$(median "${samples["$v $n $op runner"]}"); r=$(median "${samples["$v $n $op r2r"]}")
     table+="
 | $n | no-op \`${op#noop-}\` | | | $(seconds "$j") | $(seconds "$r") | |"
   done
@@ -141,7 +227,7 @@ fi
 echo "$table"
 
 facts="Run of $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB, \
-$("$bin/postgres" --version), .NET SDK $(dotnet --version); medians of $trials trials; fsync on, default server settings."
+${servers[default]}, .NET SDK $(dotnet --version); medians of $trials trials; fsync on, default server settings."
 {
   sed '/<!-- bench:begin/,$d' docs/PERFORMANCE.md
   echo "<!-- bench:begin (written by bench/run.sh; do not edit by hand) -->"

@@ -42,6 +42,7 @@ internal static class DriftCommand
                         Description = d.Describe(),
                     }),
                     report.UnknownApplied,
+                    report.Notes,
                 }, Report.Json));
             }
             else
@@ -71,6 +72,11 @@ internal static class DriftCommand
     private static void Print(TextWriter output, DriftReport report)
     {
         output.WriteLine($"Compared with: {ComparedWith(report)}");
+        foreach (var note in report.Notes)
+        {
+            output.WriteLine($"Note: {note}.");
+        }
+
         if (!report.HasDrift)
         {
             output.WriteLine("No drift: the schema is exactly what the migrations say.");

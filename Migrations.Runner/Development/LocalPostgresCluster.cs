@@ -65,11 +65,17 @@ public sealed class LocalPostgresCluster
     /// <exception cref="RunnerErrorException">
     /// No server binaries, or initdb/pg_ctl failed (<see cref="LocalClusterFailed"/>, with their output).
     /// </exception>
+    public static Task<LocalPostgresCluster> StartAsync(string dataDirectory, bool durable, CancellationToken cancellationToken = default)
+        => StartAsync(
+            dataDirectory, durable, FindBinDirectory() ?? throw new RunnerErrorException(new NoServerBinaries()), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartAsync(string, bool, CancellationToken)"/>, with the server binaries in <paramref name="bin"/>
+    /// (initdb, pg_ctl, postgres): the tests choose the PostgreSQL version this way.
+    /// </summary>
     public static async Task<LocalPostgresCluster> StartAsync(
-        string dataDirectory, bool durable, CancellationToken cancellationToken = default)
+        string dataDirectory, bool durable, string bin, CancellationToken cancellationToken = default)
     {
-        var bin = FindBinDirectory()
-            ?? throw new RunnerErrorException(new NoServerBinaries());
         dataDirectory = Path.GetFullPath(dataDirectory);
         Directory.CreateDirectory(dataDirectory);
         await GiveToServiceUserAsync(dataDirectory, cancellationToken);

@@ -16,8 +16,9 @@ public static class SchemaComparer
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(actual);
-        var before = Objects(expected).ToDictionary(o => (o.Type, o.Name));
-        var after = Objects(actual).ToDictionary(o => (o.Type, o.Name));
+        var withoutMaintain = AcrossMaintain(expected, actual);
+        var before = Objects(expected, withoutMaintain).ToDictionary(o => (o.Type, o.Name));
+        var after = Objects(actual, withoutMaintain).ToDictionary(o => (o.Type, o.Name));
         var differences = new List<SchemaDifference>();
         foreach (var (key, old) in before)
         {
@@ -45,6 +46,71 @@ public static class SchemaComparer
             .ThenBy(d => d.ObjectType, StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// What a comparison of snapshots from different major versions of PostgreSQL compares differently or cannot tell, one
+    /// sentence each; empty when both come from the same major version.
+    /// </summary>
+    public static IReadOnlyList<string> VersionNotes(SchemaSnapshot expected, SchemaSnapshot actual)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(actual);
+        if (expected.ServerVersion is not { } e || actual.ServerVersion is not { } a)
+        {
+            return expected.ServerVersion is null && actual.ServerVersion is null ? []
+                : ["one snapshot records no server version (saved by an earlier runner): if it was read from PostgreSQL 14 or 15, "
+                    + "its view definitions keep the qualifiers those versions print and show as changed; save it again"];
+        }
+
+        if (e / 10000 == a / 10000)
+        {
+            return [];
+        }
+
+        var notes = new List<string>
+        {
+            $"compared across major versions: expected read from PostgreSQL {VersionText(e)}, actual from {VersionText(a)}; "
+                + "view definitions are compared in the form PostgreSQL 16 and later print",
+        };
+        var privileges = HasPrivileges(expected) || HasPrivileges(actual);
+        if (privileges && AcrossMaintain(expected, actual))
+        {
+            notes.Add("the MAINTAIN privilege (m, PostgreSQL 17 and later) is left out of the grants compared");
+        }
+
+        if (privileges && Math.Min(e, a) < 150000 && Math.Max(e, a) >= 150000)
+        {
+            notes.Add("schema public belongs to pg_database_owner and grants no CREATE to PUBLIC from PostgreSQL 15 on: "
+                + "its owner and grants differ between the two by design");
+        }
+
+        return notes;
+    }
+
+    /// <summary>"15.18" for 150018.</summary>
+    public static string VersionText(int serverVersion) =>
+        string.Create(CultureInfo.InvariantCulture, $"{serverVersion / 10000}.{serverVersion % 10000}");
+
+    // PostgreSQL 17 added MAINTAIN to every table's default privileges, so a table owner's grants read "arwdDxtm" there
+    // and "arwdDxt" before: across that line the privilege is left out, or every table would differ.
+    private static bool AcrossMaintain(SchemaSnapshot expected, SchemaSnapshot actual) =>
+        expected.ServerVersion is { } e && actual.ServerVersion is { } a && Math.Min(e, a) < 170000 && Math.Max(e, a) >= 170000;
+
+    private static bool HasPrivileges(SchemaSnapshot s) => s.Schemas.Any(n => n.Privileges is not null);
+
+    private static string WithoutMaintain(string aclItem)
+    {
+        var equals = aclItem.IndexOf('=', StringComparison.Ordinal);
+        var slash = aclItem.LastIndexOf('/');
+        if (equals < 0 || slash < equals)
+        {
+            return aclItem;
+        }
+
+        var privileges = aclItem[(equals + 1)..slash]
+            .Replace("m*", "", StringComparison.Ordinal).Replace("m", "", StringComparison.Ordinal);
+        return aclItem[..(equals + 1)] + privileges + aclItem[slash..];
+    }
+
     private static ValueList<PropertyChange> PropertyChanges(SchemaObject expected, SchemaObject actual)
     {
         var actualValues = actual.Properties.ToDictionary(p => p.Name, p => p.Value);
@@ -65,8 +131,10 @@ public static class SchemaComparer
 
     // Every object becomes a flat list of named, printable properties; comparing those is what makes each difference
     // name the object and the property, whatever the kind of object.
-    private static IEnumerable<SchemaObject> Objects(SchemaSnapshot s)
+    private static IEnumerable<SchemaObject> Objects(SchemaSnapshot s, bool withoutMaintain)
     {
+        IEnumerable<Property> PrivilegesOf(PrivilegeInfo? privileges) => SchemaComparer.PrivilegesOf(privileges, withoutMaintain);
+
         foreach (var e in s.Extensions)
         {
             yield return new("extension", e.Name, [new("schema", e.Schema), new("version", e.Version), CommentOf(e.Comment)]);
@@ -121,7 +189,7 @@ public static class SchemaComparer
                 new("row level security", YesNo(t.RowSecurity)), new("force row level security", YesNo(t.ForceRowSecurity)),
                 CommentOf(t.Comment), .. PrivilegesOf(t.Privileges),
             ]);
-            foreach (var column in Columns(t.QualifiedName, t.Columns))
+            foreach (var column in Columns(t.QualifiedName, t.Columns, withoutMaintain))
             {
                 yield return column;
             }
@@ -139,7 +207,7 @@ public static class SchemaComparer
                 new("definition", v.Definition), new("options", ListOrNone(v.Options)), CommentOf(v.Comment),
                 .. PrivilegesOf(v.Privileges),
             ]);
-            foreach (var column in Columns(v.QualifiedName, v.Columns))
+            foreach (var column in Columns(v.QualifiedName, v.Columns, withoutMaintain))
             {
                 yield return column;
             }
@@ -173,18 +241,25 @@ public static class SchemaComparer
         }
     }
 
-    private static IEnumerable<SchemaObject> Columns(string relation, IEnumerable<ColumnInfo> columns) =>
+    private static IEnumerable<SchemaObject> Columns(string relation, IEnumerable<ColumnInfo> columns, bool withoutMaintain) =>
         columns.Select(c => new SchemaObject("column", $"{relation}.{c.Name}",
         [
             new("position", Number(c.Position)), new("type", c.Type), new("not null", YesNo(c.NotNull)), new("default", c.Default),
             new("identity", c.Identity), new("generated", c.Generated), new("collation", c.Collation), CommentOf(c.Comment),
-            .. c.Grants is null ? [] : new[] { new Property("grants", ListOrNone(c.Grants)) },
+            .. c.Virtual ? new[] { new Property("virtual", "yes") } : [],
+            .. c.Grants is null ? [] : new[] { new Property("grants", ListOrNone(Grants(c.Grants, withoutMaintain))) },
         ]));
 
     private static Property CommentOf(string? comment) => new("comment", comment is null ? null : Literal(comment));
 
-    private static IEnumerable<Property> PrivilegesOf(PrivilegeInfo? privileges) =>
-        privileges is null ? [] : [new("owner", privileges.Owner), new("grants", ListOrNone(privileges.Grants))];
+    private static IEnumerable<Property> PrivilegesOf(PrivilegeInfo? privileges, bool withoutMaintain) =>
+        privileges is null ? [] : [new("owner", privileges.Owner), new("grants", ListOrNone(Grants(privileges.Grants, withoutMaintain)))];
+
+    // A grant of MAINTAIN alone has nothing left to compare once it is left out.
+    private static ValueList<string> Grants(ValueList<string> grants, bool withoutMaintain) =>
+        !withoutMaintain ? grants
+        : grants.Select(WithoutMaintain).Where(g => !g.Contains("=/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToValueList();
 
     private static string YesNo(bool value) => value ? "yes" : "no";
 

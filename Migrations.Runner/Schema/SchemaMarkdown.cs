@@ -232,7 +232,7 @@ public static class SchemaMarkdown
 
     private static string DefaultOf(ColumnInfo column) =>
         column.Identity is not null ? $"identity ({column.Identity})"
-        : column.Generated is not null ? $"generated: {Code(column.Generated)}"
+        : column.Generated is not null ? $"generated{(column.Virtual ? " (virtual)" : "")}: {Code(column.Generated)}"
         : Code(column.Default);
 
     private static void WriteConstraints(MarkdownWriter w, string heading, IEnumerable<ConstraintInfo> constraints)

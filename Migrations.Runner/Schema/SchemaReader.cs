@@ -13,7 +13,8 @@ public static class SchemaReader
     private const string SessionSetup =
         """
         SET TRANSACTION READ ONLY;
-        SELECT set_config('search_path', 'pg_catalog', true),
+        SELECT current_setting('server_version_num')::int,
+               set_config('search_path', 'pg_catalog', true),
                set_config('quote_all_identifiers', 'off', true),
                set_config('datestyle', 'ISO, MDY', true),
                set_config('intervalstyle', 'postgres', true),
@@ -141,7 +142,7 @@ public static class SchemaReader
                CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
                CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
                CASE WHEN a.attcollation <> t.typcollation THEN {Collation("a.attcollation")} END,
-               d.description, coalesce(a.attacl::text[], ARRAY[]::text[])
+               d.description, coalesce(a.attacl::text[], ARRAY[]::text[]), a.attgenerated = 'v'
         FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid
         LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -221,9 +222,10 @@ public static class SchemaReader
         var privileges = options.IncludePrivileges;
 
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        int serverVersion;
         await using (var setup = new NpgsqlCommand(SessionSetup, connection, transaction))
         {
-            await setup.ExecuteNonQueryAsync(cancellationToken);
+            serverVersion = (int)(await setup.ExecuteScalarAsync(cancellationToken))!;
         }
 
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -255,11 +257,13 @@ public static class SchemaReader
             var tables = await rows.ReadAsync(r => new TableInfo(
                 r.Text(0), r.Text(1), Enum.Parse<TableKind>(r.Text(2), ignoreCase: true), r.NullableText(3), r.NullableText(4),
                 r.List(5), r.Bool(6), r.List(7), r.Bool(8), r.Bool(9), r.NullableText(10), r.Privileges(11), [], []));
+            var oldViewForm = serverVersion < ViewDefinition.UnqualifiedSince;
             var views = await rows.ReadAsync(r => new ViewInfo(
-                r.Text(0), r.Text(1), r.Bool(2), r.Text(3), r.List(4), r.NullableText(5), r.Privileges(6), []));
+                r.Text(0), r.Text(1), r.Bool(2), oldViewForm ? ViewDefinition.Normalise(r.Text(3)) : r.Text(3),
+                r.List(4), r.NullableText(5), r.Privileges(6), []));
             var columns = await rows.ReadAsync(r => (Relation: (r.Text(0), r.Text(1)), Column: new ColumnInfo(
                 r.Text(2), r.Int(3), r.Text(4), r.Bool(5), r.NullableText(6), r.NullableText(7), r.NullableText(8), r.NullableText(9),
-                r.NullableText(10), privileges ? r.SortedList(11) : null)));
+                r.NullableText(10), privileges ? r.SortedList(11) : null, r.Bool(12))));
             var constraints = await rows.ReadAsync(r => (Relation: (r.Text(0), r.Text(1)), Constraint: new ConstraintInfo(
                 r.Text(2), ConstraintKindOf(r.Text(3)), r.Text(4), r.List(5), r.NullableText(6), r.List(7), r.NullableText(8),
                 r.NullableText(9), r.NullableText(10))));
@@ -292,7 +296,8 @@ public static class SchemaReader
                 indexes,
                 functions,
                 triggers,
-                policies);
+                policies,
+                serverVersion);
         }
 
         await transaction.RollbackAsync(cancellationToken);

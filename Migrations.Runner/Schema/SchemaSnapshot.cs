@@ -9,8 +9,11 @@ namespace Migrations.Runner.Schema;
 /// order, equal (<c>==</c>) for two databases built by the same SQL, and round-trippable through JSON.
 /// </summary>
 /// <remarks>
-/// Names are schema-qualified and unquoted ("public.users"); definitions are PostgreSQL's own rendering
-/// (pg_get_indexdef, pg_get_constraintdef, ...) with every name schema-qualified.
+/// <para>Names are schema-qualified and unquoted ("public.users"); definitions are PostgreSQL's own rendering
+/// (pg_get_indexdef, pg_get_constraintdef, ...) with every name schema-qualified, view definitions in the form every
+/// supported version shares (<see cref="ViewDefinition"/>).</para>
+/// <para><c>ServerVersion</c>: server_version_num of the server read (150018 for 15.18); null in snapshots saved before
+/// it was recorded. It tells <see cref="SchemaComparer.VersionNotes"/> what a comparison across versions leaves out.</para>
 /// </remarks>
 public sealed record SchemaSnapshot(
     ValueList<ExtensionInfo> Extensions,
@@ -24,7 +27,8 @@ public sealed record SchemaSnapshot(
     ValueList<IndexInfo> Indexes,
     ValueList<FunctionInfo> Functions,
     ValueList<TriggerInfo> Triggers,
-    ValueList<PolicyInfo> Policies)
+    ValueList<PolicyInfo> Policies,
+    int? ServerVersion = null)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -166,9 +170,11 @@ public sealed record TableInfo(
 /// <para><c>Position</c>: 1-based among the columns that exist, so a dropped column leaves no gap (a restored dump has none).</para>
 /// <para><c>Default</c>: Null for identity and generated columns.</para>
 /// <para><c>Identity</c>: "always" or "by default"; null when not an identity column.</para>
-/// <para><c>Generated</c>: The expression of a stored generated column.</para>
+/// <para><c>Generated</c>: The expression of a generated column.</para>
 /// <para><c>Collation</c>: Only when it differs from the type's default collation.</para>
 /// <para><c>Grants</c>: Column-level grants; null unless privileges were read.</para>
+/// <para><c>Virtual</c>: A generated column computed when read, not stored (PostgreSQL 18). Left out of the JSON when
+/// false, so snapshots of earlier versions read and write as before.</para>
 /// </remarks>
 public sealed record ColumnInfo(
     string Name,
@@ -180,7 +186,8 @@ public sealed record ColumnInfo(
     string? Generated,
     string? Collation,
     string? Comment,
-    ValueList<string>? Grants);
+    ValueList<string>? Grants,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Virtual = false);
 
 public enum ConstraintKind
 {

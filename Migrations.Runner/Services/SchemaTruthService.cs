@@ -21,6 +21,9 @@ public sealed record DriftReport(
     IReadOnlyList<long> UnknownApplied)
 {
     public bool HasDrift => Differences.Count > 0 || UnknownApplied.Count > 0;
+
+    /// <summary>What the comparison could not tell, when the two sides come from different major versions of PostgreSQL.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }
 
 public sealed record BaselineResult(long Version, IReadOnlyList<MigrationEntry> Recorded, IReadOnlyList<SchemaDifference> Overridden);
@@ -62,7 +65,7 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
             [.. replay.Order()],
             applied.Count == 0 ? null : applied.Max(a => a.Version),
             SchemaComparer.Compare(expected, actual),
-            [.. applied.Select(a => a.Version).Where(v => !known.Contains(v))]);
+            [.. applied.Select(a => a.Version).Where(v => !known.Contains(v))]) { Notes = SchemaComparer.VersionNotes(expected, actual) };
     }
 
     /// <summary>Compares the live database with a snapshot saved by <c>schema --output</c>.</summary>
@@ -78,7 +81,11 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
             throw new RunnerErrorException(new SnapshotUnreadable(path, e.Message), e);
         }
 
-        return new DriftReport(path, [], null, SchemaComparer.Compare(expected, await SnapshotAsync(cancellationToken)), []);
+        var actual = await SnapshotAsync(cancellationToken);
+        return new DriftReport(path, [], null, SchemaComparer.Compare(expected, actual), [])
+        {
+            Notes = SchemaComparer.VersionNotes(expected, actual),
+        };
     }
 
     /// <summary>

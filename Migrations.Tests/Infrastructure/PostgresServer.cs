@@ -9,12 +9,18 @@ namespace Migrations.Tests.Infrastructure;
 /// 1. <c>TEST_DATABASE_CONNECTION_STRING</c> (a superuser connection; CI or a developer's own server);
 /// 2. Testcontainers, when a Docker engine answers;
 /// 3. a throwaway cluster from the installed PostgreSQL binaries, in a temporary folder on a free port.
+/// <c>TEST_POSTGRES_VERSION</c> chooses the major version (<see cref="PostgresVersions"/>); a server of another fails the run.
 /// Started once per test process and stopped when it exits.
 /// </summary>
 public static class PostgresServer
 {
     public const string ConnectionStringVariable = "TEST_DATABASE_CONNECTION_STRING";
-    public const string PostgresImage = "postgres:15-alpine";
+
+    /// <summary>The version of the container when none is asked for.</summary>
+    public const int DefaultMajor = 15;
+
+    public static string PostgresImage =>
+        $"postgres:{(PostgresVersions.Requested ?? DefaultMajor).ToString(System.Globalization.CultureInfo.InvariantCulture)}-alpine";
 
     private const string ClusterPrefix = "migrations-tests-";
 
@@ -26,7 +32,26 @@ public static class PostgresServer
     /// <summary>How the server was obtained, for test output.</summary>
     public static string Source { get; private set; } = "not started";
 
+    /// <summary>server_version_num of the started server (180004 for 18.4).</summary>
+    public static int ServerVersion { get; private set; }
+
     private static async Task<string> StartAsync()
+    {
+        var connectionString = await FindOrStartAsync();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT current_setting('server_version_num')::int", connection);
+        ServerVersion = (int)(await command.ExecuteScalarAsync())!;
+        if (PostgresVersions.Requested is { } requested && ServerVersion / 10000 != requested)
+        {
+            throw new InvalidOperationException(
+                $"{PostgresVersions.VersionVariable}={requested}, but the server ({Source}) runs PostgreSQL {ServerVersion / 10000}");
+        }
+
+        return connectionString;
+    }
+
+    private static async Task<string> FindOrStartAsync()
     {
         var configured = Environment.GetEnvironmentVariable(ConnectionStringVariable);
         if (!string.IsNullOrWhiteSpace(configured))
@@ -46,7 +71,15 @@ public static class PostgresServer
 
         RemoveStaleClusters();
         var directory = Path.Combine(Path.GetTempPath(), ClusterPrefix + Guid.NewGuid().ToString("N")[..12]);
-        var cluster = await LocalPostgresCluster.StartAsync(directory, durable: false);
+        var bin = Environment.GetEnvironmentVariable(PostgresVersions.BinVariable) is { Length: > 0 } chosen ? chosen
+            : PostgresVersions.Requested is { } major
+                ? PostgresVersions.BinDirectoryFor(major) ?? throw new InvalidOperationException(
+                    $"{PostgresVersions.VersionVariable}={major}: no PostgreSQL {major} server binaries are installed; "
+                    + $"install them with `bash .ci/install-postgres {major}`, or name their folder in {PostgresVersions.BinVariable}")
+            : null;
+        var cluster = bin is null
+            ? await LocalPostgresCluster.StartAsync(directory, durable: false)
+            : await LocalPostgresCluster.StartAsync(directory, durable: false, bin);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DropAsync().GetAwaiter().GetResult();
         Source = $"local cluster on port {cluster.Port}";
         return cluster.ConnectionString;

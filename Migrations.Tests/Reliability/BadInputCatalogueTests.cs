@@ -340,10 +340,11 @@ public class BadInputCatalogueTests(DatabaseFixture db) : IClassFixture<Database
             case "no CREATE on schema public":
             {
                 var role = await CreateRoleAsync("LOGIN");
-                return new(
-                    ["up", "--to", "1001", "--assembly", samples, "--connection", Connection(await EmptyAsync(), b => b.Username = role)],
-                    failure,
-                    "42501")
+                var database = await EmptyAsync();
+                // The default from PostgreSQL 15 on; 14 still lets everyone create in schema public.
+                await Db.ExecuteAsync(database, "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+                var asRole = Connection(database, b => b.Username = role);
+                return new(["up", "--to", "1001", "--assembly", samples, "--connection", asRole], failure, "42501")
                 {
                     Cleanup = () => DropRoleAsync(role),
                 };

@@ -50,7 +50,7 @@ public sealed class SchemaMarkdownTests(DatabaseFixture fixture) : IClassFixture
         Assert.Contains("Partitioned by `RANGE (at)`.", markdown, StringComparison.Ordinal);
         Assert.Contains("Row-level security enabled.", markdown, StringComparison.Ordinal);
         Assert.Contains("### View `public.active_users`\n\nUsers with a display name\n", markdown, StringComparison.Ordinal);
-        Assert.Contains("```sql\nSELECT users.id,\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("```sql\nSELECT id,\n", markdown, StringComparison.Ordinal);
         Assert.Contains("### Materialized view `app.order_totals`", markdown, StringComparison.Ordinal);
         Assert.Contains("| `public.touch()` | function | `trigger` | plpgsql | Stamps updated_at |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `app.purge(IN before date)` | procedure |  | sql |  |", markdown, StringComparison.Ordinal);

@@ -14,11 +14,11 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
     private const string SessionSettings =
         "SELECT current_setting('search_path') || ' ' || current_setting('timezone') || ' ' || current_setting('datestyle')";
 
-    [Fact]
+    [PgDumpFact]
     public async Task Snapshot_of_restored_dump_equals_snapshot_of_original() =>
         await AssertDumpRestoresSameSnapshotAsync(await SampleSchema.CreateDatabaseAsync(fixture));
 
-    [Fact]
+    [PgDumpFact]
     public async Task Snapshot_of_restored_dump_of_the_migrated_schema_equals_snapshot_of_original() =>
         await AssertDumpRestoresSameSnapshotAsync(await fixture.CreateMigratedDatabaseAsync());
 
@@ -289,10 +289,11 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
         var dumpFile = Path.GetTempFileName();
         try
         {
-            await RunPostgresToolAsync("pg_dump", "--schema-only", "--file", dumpFile, "--dbname", Libpq(original));
+            var tools = PostgresVersions.PgDumpTools ?? throw new InvalidOperationException("no pg_dump installed");
+            await RunPostgresToolAsync(tools.Path, "--schema-only", "--file", dumpFile, "--dbname", Libpq(original));
             var restored = await fixture.CreateDatabaseAsync();
             await RunPostgresToolAsync(
-                "psql", "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", dumpFile, "--dbname", Libpq(restored));
+                tools.Psql, "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", dumpFile, "--dbname", Libpq(restored));
 
             var expected = await Db.SnapshotAsync(original, WithPrivileges);
             var actual = await Db.SnapshotAsync(restored, WithPrivileges);
@@ -345,11 +346,9 @@ public sealed class SchemaReaderTests(DatabaseFixture fixture) : IClassFixture<D
         return string.Join(' ', parts);
     }
 
-    private static async Task RunPostgresToolAsync(string tool, params string[] arguments)
+    private static async Task RunPostgresToolAsync(string program, params string[] arguments)
     {
-        var directory = LocalPostgresCluster.FindBinDirectory();
-        var program = directory is not null && File.Exists(Path.Combine(directory, tool)) ? Path.Combine(directory, tool) : tool;
         var result = await ProcessRunner.RunAsync(program, arguments);
-        Assert.True(result.ExitCode == 0, $"{tool} failed (exit {result.ExitCode}): {result.StandardError}");
+        Assert.True(result.ExitCode == 0, $"{program} failed (exit {result.ExitCode}): {result.StandardError}");
     }
 }
