@@ -15,6 +15,11 @@ out="$PWD/reliability/out/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 export RELIABILITY_RESULTS="$out/results.jsonl"
 
+# This run's own temporary folder, as in .ci/run: its test clusters live there, so the clean-up stops no other run's.
+run_tmp=$(mktemp -d)
+chmod 755 "$run_tmp"
+export TMPDIR="$run_tmp"
+
 dotnet build Database.sln -nologo -v quiet
 started=$(date +%s)
 status=0
@@ -23,9 +28,12 @@ dotnet test Database.sln --no-build --filter "Category=Reliability" \
 elapsed=$(( $(date +%s) - started ))
 
 # Clusters left by a test host that did not exit cleanly must not outlive the run (as in .ci/run).
-for data in /tmp/migrations-tests-*/data; do
-  [ -d "$data" ] && runuser -u postgres -- pg_ctl stop -D "$data" -m immediate >/dev/null 2>&1 || true
+for data in "$run_tmp"/migrations-tests-*/data; do
+  [ -f "$data/PG_VERSION" ] || continue
+  pg_ctl=$(command -v pg_ctl || compgen -G "/usr/lib/postgresql/$(cat "$data/PG_VERSION")/bin/pg_ctl" || true)
+  [ -n "$pg_ctl" ] && runuser -u postgres -- "$pg_ctl" stop -D "$data" -m immediate >/dev/null 2>&1 || true
 done
+rm -rf "$run_tmp"
 
 header="Run of $(date -u '+%Y-%m-%d %H:%M') UTC: K = ${RELIABILITY_PROCESSES} processes, T = ${RELIABILITY_TRIALS} trials, \
 $(nproc) CPUs, $((elapsed / 60)) min $((elapsed % 60)) s for \`dotnet test --filter Category=Reliability\`."
