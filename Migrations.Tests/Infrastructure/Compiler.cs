@@ -13,6 +13,15 @@ public sealed record Compiled(string? AssemblyPath, IReadOnlyList<string> Diagno
 /// </summary>
 public static class Compiler
 {
+    /// <summary>Compiles one source text into <paramref name="name"/>.dll; throws with the diagnostics when it does not build.</summary>
+    public static string CompileSource(string name, string source)
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("compiled-source-").FullName, name + ".cs");
+        File.WriteAllText(file, source);
+        var compiled = Compile(name, [file]);
+        return compiled.AssemblyPath ?? throw new InvalidOperationException(string.Join("\n", compiled.Diagnostics));
+    }
+
     public static Compiled Compile(
         string name, IEnumerable<string> sourceFiles, IEnumerable<(string Path, string ResourceName)>? resources = null)
     {

@@ -93,46 +93,7 @@ public sealed class PreviewTests(DatabaseFixture db) : IClassFixture<DatabaseFix
     [Fact]
     public async Task A_preview_script_resets_the_session_after_each_migration_as_up_does()
     {
-        var assembly = Compile("PreviewIsolation", """
-            using FluentMigrator;
-
-            namespace PreviewIsolation;
-
-            public abstract class Recording : Migration
-            {
-                protected const string Record = @"
-                    CREATE TABLE IF NOT EXISTS public.seen (version int, settings text, who text);
-                    CREATE TEMP TABLE scratch (x int);
-                    INSERT INTO public.seen SELECT {0}, concat_ws(' / ', current_setting('statement_timeout'),
-                        current_setting('search_path'), current_setting('work_mem')), current_user;";
-
-                protected const string Change = @"SET statement_timeout = '31s'; SET search_path = pg_catalog; SET work_mem = '7MB';";
-
-                public override void Down() => Execute.Sql("DELETE FROM public.seen");
-            }
-
-            [Migration(1)]
-            public sealed class M0001_SetsInATransaction : Recording
-            {
-                public override void Up() => Execute.Sql(string.Format(Record, 1) + Change);
-            }
-
-            [Migration(2, TransactionBehavior.None)]
-            public sealed class M0002_SetsWithoutATransaction : Recording
-            {
-                public override void Up()
-                {
-                    Execute.Sql(string.Format(Record, 2));
-                    Execute.Sql(Change);
-                }
-            }
-
-            [Migration(3)]
-            public sealed class M0003_OnlyLooks : Recording
-            {
-                public override void Up() => Execute.Sql(string.Format(Record, 3));
-            }
-            """);
+        var assembly = IsolationSamples.Compile("PreviewIsolation");
         var byScript = await db.CreateDatabaseAsync();
         var byRunner = await db.CreateDatabaseAsync();
 
@@ -333,14 +294,7 @@ public sealed class PreviewTests(DatabaseFixture db) : IClassFixture<DatabaseFix
         return await SchemaReader.ReadAsync(connection, options);
     }
 
-    private static string Compile(string name, string source)
-    {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("preview-").FullName, name + ".cs");
-        File.WriteAllText(file, source);
-        var compiled = Compiler.Compile(name, [file]);
-        Assert.True(compiled.AssemblyPath is not null, string.Join("\n", compiled.Diagnostics));
-        return compiled.AssemblyPath;
-    }
+    private static string Compile(string name, string source) => Compiler.CompileSource(name, source);
 
     /// <summary>Runs <paramref name="script"/> as a DBA would: psql, stopping at the first error, without any psqlrc.</summary>
     private static async Task<CliResult> PsqlAsync(string connectionString, string script)
