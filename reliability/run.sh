@@ -18,6 +18,7 @@ export RELIABILITY_RESULTS="$out/results.jsonl"
 # This run's own temporary folder, as in .ci/run: its test clusters live there, so the clean-up stops no other run's.
 run_tmp=$(mktemp -d)
 chmod 755 "$run_tmp"
+trap 'rm -rf "$run_tmp"' EXIT
 export TMPDIR="$run_tmp"
 
 dotnet build Database.sln -nologo -v quiet
@@ -33,7 +34,7 @@ for data in "$run_tmp"/migrations-tests-*/data; do
   pg_ctl=$(command -v pg_ctl || compgen -G "/usr/lib/postgresql/$(cat "$data/PG_VERSION")/bin/pg_ctl" || true)
   [ -n "$pg_ctl" ] && runuser -u postgres -- "$pg_ctl" stop -D "$data" -m immediate >/dev/null 2>&1 || true
 done
-rm -rf "$run_tmp"
+unset TMPDIR
 
 header="Run of $(date -u '+%Y-%m-%d %H:%M') UTC: K = ${RELIABILITY_PROCESSES} processes, T = ${RELIABILITY_TRIALS} trials, \
 $(nproc) CPUs, $((elapsed / 60)) min $((elapsed % 60)) s for \`dotnet test --filter Category=Reliability\`."
