@@ -126,8 +126,20 @@ public static class SqlLexer
     }
 
     /// <summary>A script without a final <c>;</c> may be cut short or glue onto what follows; one in a comment ends nothing.</summary>
-    public static bool EndsWithSemicolon(string sql) =>
-        Tokenize(sql).LastOrDefault(token => !token.IsTrivia).Kind == SqlTokenKind.Semicolon;
+    public static bool EndsWithSemicolon(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        // Most statements end in a semicolon on a last line without a comment: settled without lexing the whole text,
+        // which the pipeline would otherwise do for every statement of every migration.
+        var trimmed = sql.AsSpan().TrimEnd();
+        var lastLine = trimmed[(trimmed.LastIndexOf('\n') + 1)..];
+        if (trimmed.EndsWith(";") && lastLine.IndexOfAny("-*'\"$") < 0)
+        {
+            return true;
+        }
+
+        return Tokenize(sql).LastOrDefault(token => !token.IsTrivia).Kind == SqlTokenKind.Semicolon;
+    }
 
     /// <summary>An unclosed quote or comment silently swallows the rest of the file, which is worth refusing before it runs.</summary>
     public static bool HasUnterminated(string sql) => Tokenize(sql).Any(token => token.Unterminated);

@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace Migrations.Authoring;
 
 /// <summary>What a statement does to the session's transaction, read from its keywords by the lexer.</summary>
-public static class SqlStatementKinds
+public static partial class SqlStatementKinds
 {
     /// <summary>
     /// Whether the statement starts, ends or rolls back a transaction at the top level (<c>BEGIN</c>, <c>START
@@ -29,5 +31,13 @@ public static class SqlStatementKinds
     }
 
     /// <summary>Whether any statement of <paramref name="sql"/> controls its transaction (see <see cref="ControlsTransaction"/>).</summary>
-    public static bool ControlsTransactions(string sql) => SqlLexer.Split(sql).Any(s => s.HasCode && s.ControlsTransaction());
+    /// <remarks>
+    /// Text without any of the words is settled at once: the pipeline asks this of every statement of every migration,
+    /// and lexing them all would cost a long run more than sending them.
+    /// </remarks>
+    public static bool ControlsTransactions(string sql) =>
+        TransactionWord().IsMatch(sql) && SqlLexer.Split(sql).Any(s => s.HasCode && s.ControlsTransaction());
+
+    [GeneratedRegex(@"\b(begin|start|commit|end|abort|rollback|prepare)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TransactionWord();
 }
