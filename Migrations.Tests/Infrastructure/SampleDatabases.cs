@@ -46,6 +46,26 @@ public static class SampleDatabases
     /// Sets (or with null, resets) a database-level setting such as <c>samples.sleep</c>. Sessions read these when
     /// they start, so the pools of this process are cleared: a pooled session would keep the old value.
     /// </summary>
+    /// <summary>
+    /// A runner process applying the samples up to 2005 on a fresh database, returned once its session sleeps inside
+    /// migration 2001 (for <paramref name="sleepSeconds"/>): what a kill or an interrupt in the middle of a migration needs.
+    /// </summary>
+    public static async Task<(string Database, RunnerProcess Runner)> StartSleepingIn2001Async(DatabaseFixture db, string sleepSeconds)
+    {
+        var database = await CreateAsync(db, pastBrokenScript: true);
+        await SetAsync(db, database, "samples.sleep", sleepSeconds);
+        var runner = Cli.Start(Cli.EnvironmentFor(database), "up", "--to", "2005", "--assembly", Cli.SamplesAssembly);
+        var sleeping = await Poll.UntilAsync(
+            async () => runner.HasExited || await RunnerSessions.SleepingPidAsync(database) is not null,
+            TimeSpan.FromSeconds(60),
+            TimeSpan.FromMilliseconds(50));
+        Assert.True(
+            sleeping is not null && !runner.HasExited,
+            "the runner's session never showed up sleeping in 2001:\n"
+            + (runner.HasExited ? (await runner.Completion).ToString() : "(still running)"));
+        return (database, runner);
+    }
+
     public static async Task SetAsync(DatabaseFixture db, string database, string setting, string? value)
     {
         ArgumentNullException.ThrowIfNull(db);

@@ -294,7 +294,7 @@ public class BadInputCatalogueTests(DatabaseFixture db) : IClassFixture<Database
                 return new(["devdb", "bogus"], usage, "'bogus'") { FromParser = true };
             case "closed port":
                 return new(
-                    ["status", "--connection", Connection(await EmptyAsync(), b => (b.Port, b.Timeout) = (ClosedPort(), 2))],
+                    ["status", "--connection", Connection(await EmptyAsync(), b => (b.Port, b.Timeout) = (LocalPorts.Closed(), 2))],
                     failure,
                     "cannot connect to 127.0.0.1:");
             case "not PostgreSQL on the port":
@@ -478,16 +478,6 @@ public class BadInputCatalogueTests(DatabaseFixture db) : IClassFixture<Database
     {
         NpgsqlConnection.ClearAllPools();
         await db.ExecuteOnServerAsync($"DROP ROLE IF EXISTS {role}");
-    }
-
-    private static int ClosedPort()
-    {
-        // Bound then released: nothing listens there any more, and nothing else is likely to take it within seconds.
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     /// <summary>A server on a local port that answers every connection like a web server would, then hangs up.</summary>

@@ -116,18 +116,8 @@ public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
     [Fact]
     public async Task A_runner_killed_while_a_migration_runs_leaves_it_and_the_migrations_sent_after_it_unapplied()
     {
-        var database = await SampleDatabases.CreateAsync(db, pastBrokenScript: true);
-        await SampleDatabases.SetAsync(db, database, "samples.sleep", "4");
-        using var runner = Cli.Start(Cli.EnvironmentFor(database), "up", "--to", "2005", "--assembly", Cli.SamplesAssembly);
-
-        var sleeping = await Poll.UntilAsync(
-            async () => runner.HasExited || await RunnerSessions.SleepingPidAsync(database) is not null,
-            TimeSpan.FromSeconds(60),
-            TimeSpan.FromMilliseconds(50));
-        Assert.True(
-            sleeping is not null && !runner.HasExited,
-            "the runner's session never showed up sleeping in 2001:\n"
-            + (runner.HasExited ? (await runner.Completion).ToString() : "(still running)"));
+        var (database, runner) = await SampleDatabases.StartSleepingIn2001Async(db, "4");
+        using var owned = runner;
         runner.Kill();
         await runner.Completion;
         var sessionsGone = await Poll.UntilAsync(async () => await RunnerSessions.CountAsync(database) == 0, TimeSpan.FromSeconds(15));

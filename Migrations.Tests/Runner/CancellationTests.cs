@@ -9,15 +9,8 @@ public sealed class CancellationTests(DatabaseFixture db) : IClassFixture<Databa
     [Fact]
     public async Task Ctrl_C_during_a_migration_rolls_it_back_says_what_stays_applied_and_exits_130()
     {
-        var database = await SampleDatabases.CreateAsync(db, pastBrokenScript: true);
-        await SampleDatabases.SetAsync(db, database, "samples.sleep", "60");
-        using var runner = Cli.Start(Cli.EnvironmentFor(database), "up", "--to", "2005", "--assembly", Cli.SamplesAssembly);
-
-        var sleeping = await Poll.UntilAsync(
-            async () => runner.HasExited || await RunnerSessions.SleepingPidAsync(database) is not null,
-            TimeSpan.FromSeconds(60),
-            TimeSpan.FromMilliseconds(50));
-        Assert.True(sleeping is not null && !runner.HasExited, "the runner never showed up sleeping in 2001");
+        var (database, runner) = await SampleDatabases.StartSleepingIn2001Async(db, "60");
+        using var owned = runner;
         runner.Interrupt();
         var result = await runner.Completion.WaitAsync(TimeSpan.FromSeconds(40));
 

@@ -60,7 +60,7 @@ public sealed class ErrorWordingTests(DatabaseFixture db) : IClassFixture<Databa
     [Fact]
     public async Task A_closed_port_says_no_postgresql_server_answered_there()
     {
-        var port = ClosedPort();
+        var port = LocalPorts.Closed();
 
         var result = await Cli.RunWithAsync(null, null, "status", "--connection", $"Host=127.0.0.1;Port={port};Timeout=5;Username=app");
 
@@ -143,16 +143,6 @@ public sealed class ErrorWordingTests(DatabaseFixture db) : IClassFixture<Databa
         Assert.Equal(ExitCodes.Failure, result.ExitCode);
         Assert.Contains("55P03", result.Error, StringComparison.Ordinal);
         Assert.Contains("raise --db-lock-timeout", result.Error, StringComparison.Ordinal);
-    }
-
-    private static int ClosedPort()
-    {
-        // Bound then released: nothing listens there any more, and nothing else is likely to take it within seconds.
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static async Task HangUpOnEveryoneAsync(TcpListener listener)
