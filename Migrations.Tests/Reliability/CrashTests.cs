@@ -9,9 +9,10 @@ namespace Migrations.Tests.Reliability;
 [Trait("Category", ReliabilityRun.Category)]
 public class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
-    // Five slow migrations of 0.3 s each after six fast ones: about 1.6 s of run once the lock is taken, of which the
-    // kills aim at the first second, leaving room for a late look at the lock on a busy machine.
-    private const string SleepSeconds = "0.3";
+    // Five slow migrations of 0.5 s each after six fast ones: about 2.6 s of run once the lock is taken, of which the
+    // kills aim at the first second, leaving room for a late look at the lock on a busy machine (with 0.3 s, a CI run
+    // once saw a kill land after the end).
+    private const string SleepSeconds = "0.5";
     private static readonly TimeSpan KillWindow = TimeSpan.FromMilliseconds(1000);
 
     [Fact]
