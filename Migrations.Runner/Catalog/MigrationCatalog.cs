@@ -1,5 +1,9 @@
 using System.Reflection;
 using FluentMigrator;
+using FluentMigrator.Runner.Constraints;
+using FluentMigrator.Runner.Conventions;
+using FluentMigrator.Runner.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Migrations.Runner.Errors;
 
 namespace Migrations.Runner.Catalog;
@@ -20,17 +24,25 @@ internal sealed record MigrationDefinition(
 
     public MigrationEntry Entry => new(Version, Name, Description, Transactional);
 
-    /// <exception cref="RunnerErrorException">The class cannot be made without constructor arguments, or its constructor threw.</exception>
+    /// <summary>Its [MigrationConstraint] attributes (FluentMigrator's CurrentVersionMigrationConstraint among them).</summary>
+    public IReadOnlyList<MigrationConstraintAttribute> Constraints { get; init; } = [];
+
+    /// <summary>Where its constructor's parameters come from, as FluentMigrator's service provider; null: it needs none.</summary>
+    public IServiceProvider? Services { get; init; }
+
+    /// <exception cref="RunnerErrorException">The class cannot be made, or its constructor threw.</exception>
     public IMigration Create()
     {
-        if (Type.GetConstructor(Type.EmptyTypes) is null)
+        if (Services is null && Type.GetConstructor(Type.EmptyTypes) is null)
         {
             throw new RunnerErrorException(new NoParameterlessConstructor(Type.Name));
         }
 
         try
         {
-            return (IMigration)Activator.CreateInstance(Type)!;
+            return Services is null
+                ? (IMigration)Activator.CreateInstance(Type)!
+                : (IMigration)ActivatorUtilities.CreateInstance(Services, Type);
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
@@ -42,25 +54,44 @@ internal sealed record MigrationDefinition(
 /// <summary>Every migration class the scan found, duplicates kept, for the checks that report them all.</summary>
 internal sealed record CatalogScan(
     IReadOnlyList<MigrationDefinition> Migrations,
-    IReadOnlyList<(MigrationStage Stage, MigrationDefinition Migration)> Maintenance);
+    IReadOnlyList<(MigrationStage Stage, MigrationDefinition Migration)> Maintenance)
+{
+    /// <summary>The [Profile] migrations the selection asks for, in the assemblies' order (FluentMigrator's).</summary>
+    public IReadOnlyList<MigrationDefinition> Profiles { get; init; } = [];
+
+    /// <summary>Versions of [Migration] classes the selection leaves out (tags, namespace): not unknown, not run.</summary>
+    public IReadOnlySet<long> Excluded { get; init; } = new HashSet<long>();
+
+    /// <summary>The assemblies' own IConventionSet and [VersionTableMetaData] classes, first found first.</summary>
+    public IReadOnlyList<Type> ConventionSets { get; init; } = [];
+
+    /// <inheritdoc cref="ConventionSets"/>
+    public IReadOnlyList<Type> VersionTables { get; init; } = [];
+}
 
 /// <summary>
 /// The one scanner of migration classes: every verb, <c>validate</c> included, sees the set it finds. FluentMigrator's
-/// rules (an exported, non-abstract <see cref="IMigration"/> with <see cref="MigrationAttribute"/>; untagged, as no
-/// tags are asked for; maintenance per stage in class-name order) without its container, which costs a run more than
-/// the scan.
+/// rules (an exported, non-abstract <see cref="IMigration"/> with <see cref="MigrationAttribute"/>, in the namespace
+/// and with the tags asked for, as its DefaultMigrationInformationLoader filters them; maintenance per stage in
+/// class-name order; the profile asked for; the assembly's own conventions and version table) without its
+/// container, which costs a run more than the scan.
 /// </summary>
 internal sealed class MigrationCatalog
 {
     private MigrationCatalog(
         SortedList<long, MigrationDefinition> migrations,
         IReadOnlyDictionary<MigrationStage, IReadOnlyList<MigrationDefinition>> maintenance,
-        EmbeddedScriptIndex scripts)
+        EmbeddedScriptIndex scripts,
+        CatalogScan scan,
+        CatalogContext context)
     {
         Migrations = migrations;
         Entries = [.. migrations.Values.Select(m => m.Entry)];
         Maintenance = maintenance;
         Scripts = scripts;
+        Profiles = scan.Profiles;
+        Excluded = scan.Excluded;
+        Context = context;
     }
 
     /// <summary>Every migration, in version order.</summary>
@@ -70,44 +101,111 @@ internal sealed class MigrationCatalog
 
     public IReadOnlyDictionary<MigrationStage, IReadOnlyList<MigrationDefinition>> Maintenance { get; }
 
+    /// <summary>The [Profile] migrations asked for: run after every up and down, never recorded (FluentMigrator's ApplyProfiles).</summary>
+    public IReadOnlyList<MigrationDefinition> Profiles { get; }
+
+    /// <inheritdoc cref="CatalogScan.Excluded"/>
+    public IReadOnlySet<long> Excluded { get; }
+
+    /// <summary>The selection, conventions, version table and services the migrations are built with.</summary>
+    public CatalogContext Context { get; }
+
     public EmbeddedScriptIndex Scripts { get; }
+
+    /// <summary>Whether an up run has unversioned work to do every time (maintenance, profiles).</summary>
+    public bool RunsEveryTime => Maintenance.Count > 0 || Profiles.Count > 0;
 
     /// <summary>The versions, in order.</summary>
     public IList<long> Versions => Migrations.Keys;
 
     /// <summary>The migration classes of the assemblies, by the rules above; throws only when a type cannot load.</summary>
-    public static CatalogScan Scan(IEnumerable<Assembly> assemblies) => ScanTypes(assemblies.SelectMany(a => a.ExportedTypes));
+    public static CatalogScan Scan(IEnumerable<Assembly> assemblies, MigrationSelection? selection = null) =>
+        ScanTypes(assemblies.SelectMany(a => a.ExportedTypes), selection ?? MigrationSelection.Default);
 
     /// <summary>A catalog of exactly these classes, with no embedded scripts: for tests of what runs them.</summary>
-    internal static MigrationCatalog ForTypes(IEnumerable<Type> types) => Build(ScanTypes(types), []);
+    internal static MigrationCatalog ForTypes(IEnumerable<Type> types, MigrationSelection? selection = null) =>
+        Build(ScanTypes(types, selection ?? MigrationSelection.Default), [], selection ?? MigrationSelection.Default);
 
-    private static CatalogScan ScanTypes(IEnumerable<Type> candidates)
+    private static CatalogScan ScanTypes(IEnumerable<Type> candidates, MigrationSelection selection)
     {
-        var types = candidates
-            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IMigration).IsAssignableFrom(t) && !HasTags(t))
-            .ToList();
-        var migrations = types
-            .Select(t => (Type: t, Attribute: t.GetCustomAttribute<MigrationAttribute>()))
-            .Where(x => x.Attribute is not null)
-            .Select(x => new MigrationDefinition(
-                x.Attribute!.Version, x.Attribute.Description, x.Attribute.TransactionBehavior, x.Attribute.BreakingChange, x.Type))
-            .OrderBy(m => m.Version)
-            .ThenBy(m => m.Name, StringComparer.Ordinal)
-            .ToList();
-        var maintenance = types
-            .Select(t => (Type: t, Attribute: t.GetCustomAttribute<MaintenanceAttribute>()))
-            .Where(x => x.Attribute is not null)
-            .OrderBy(x => x.Type.Name, StringComparer.Ordinal)
-            .Select(x => (x.Attribute!.Stage, new MigrationDefinition(0, null, x.Attribute.TransactionBehavior, false, x.Type)))
-            .ToList();
-        return new CatalogScan(migrations, maintenance);
+        var tags = selection.Tags.ToArray();
+        var migrations = new List<MigrationDefinition>();
+        var maintenance = new List<(MigrationStage, MigrationDefinition)>();
+        var profiles = new List<MigrationDefinition>();
+        var excluded = new HashSet<long>();
+        var conventionSets = new List<Type>();
+        var versionTables = new List<Type>();
+        foreach (var type in candidates)
+        {
+            if (type is not { IsClass: true, IsAbstract: false })
+            {
+                continue;
+            }
+
+            if (!typeof(IMigration).IsAssignableFrom(type))
+            {
+                // FluentMigrator's AssemblySource accessors: the first such class in the namespace asked for wins.
+                if (typeof(IConventionSet).IsAssignableFrom(type) && selection.InNamespace(type))
+                {
+                    conventionSets.Add(type);
+                }
+                else if (DefaultMigrationRunnerConventions.Instance.TypeIsVersionTableMetaData(type) && selection.InNamespace(type))
+                {
+                    versionTables.Add(type);
+                }
+
+                continue;
+            }
+
+            if (type.GetCustomAttribute<MigrationAttribute>() is { } attribute)
+            {
+                if (selection.SelectsMigration(type, tags))
+                {
+                    migrations.Add(new MigrationDefinition(
+                        attribute.Version, attribute.Description, attribute.TransactionBehavior, attribute.BreakingChange, type)
+                    {
+                        Constraints = type.IsDefined(typeof(MigrationConstraintAttribute), inherit: true)
+                            ? [.. type.GetCustomAttributes<MigrationConstraintAttribute>(inherit: true)]
+                            : [],
+                    });
+                }
+                else
+                {
+                    excluded.Add(attribute.Version);
+                }
+            }
+
+            if (type.GetCustomAttribute<MaintenanceAttribute>() is { } stage && selection.SelectsMaintenance(type, tags))
+            {
+                maintenance.Add((stage.Stage, new MigrationDefinition(0, null, stage.TransactionBehavior, false, type)));
+            }
+
+            if (!string.IsNullOrEmpty(selection.Profile)
+                && type.GetCustomAttribute<ProfileAttribute>() is { } profile
+                && string.Equals(profile.ProfileName, selection.Profile, StringComparison.Ordinal))
+            {
+                profiles.Add(new MigrationDefinition(0, null, TransactionBehavior.Default, false, type));
+            }
+        }
+
+        return new CatalogScan(
+            [.. migrations.OrderBy(m => m.Version).ThenBy(m => m.Name, StringComparer.Ordinal)],
+            [.. maintenance.OrderBy(m => m.Item2.Name, StringComparer.Ordinal)])
+        {
+            Profiles = profiles,
+            Excluded = excluded,
+            ConventionSets = conventionSets,
+            VersionTables = versionTables,
+        };
     }
 
     /// <exception cref="RunnerErrorException">Two migrations share a version, or there are none.</exception>
-    public static MigrationCatalog Load(IReadOnlyList<Assembly> assemblies) => Build(Scan(assemblies), assemblies);
+    public static MigrationCatalog Load(IReadOnlyList<Assembly> assemblies, MigrationSelection? selection = null) =>
+        Build(Scan(assemblies, selection), assemblies, selection ?? MigrationSelection.Default);
 
-    private static MigrationCatalog Build(CatalogScan scan, IReadOnlyList<Assembly> assemblies)
+    private static MigrationCatalog Build(CatalogScan scan, IReadOnlyList<Assembly> assemblies, MigrationSelection selection)
     {
+        var context = CatalogContext.Create(scan, selection);
         var migrations = new SortedList<long, MigrationDefinition>();
         foreach (var migration in scan.Migrations)
         {
@@ -116,7 +214,7 @@ internal sealed class MigrationCatalog
                 throw new RunnerErrorException(new DuplicateVersion(migration.Version, other.Name, migration.Name));
             }
 
-            migrations.Add(migration.Version, migration);
+            migrations.Add(migration.Version, context.Prepare(migration));
         }
 
         if (migrations.Count == 0)
@@ -126,8 +224,9 @@ internal sealed class MigrationCatalog
 
         var maintenance = scan.Maintenance
             .GroupBy(m => m.Stage)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<MigrationDefinition>)[.. g.Select(m => m.Migration)]);
-        return new MigrationCatalog(migrations, maintenance, new EmbeddedScriptIndex(assemblies));
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<MigrationDefinition>)[.. g.Select(m => context.Prepare(m.Migration))]);
+        var prepared = scan with { Profiles = [.. scan.Profiles.Select(context.Prepare)] };
+        return new MigrationCatalog(migrations, maintenance, new EmbeddedScriptIndex(assemblies), prepared, context);
     }
 
     /// <summary>A version <c>--to</c> may name: a known one, or 0 (none) where that is allowed.</summary>
@@ -143,9 +242,4 @@ internal sealed class MigrationCatalog
         var last = Versions[^1];
         throw new RunnerErrorException(new UnknownTargetVersion(target, first, last, Migrations.Count != last - first + 1, zeroAllowed));
     }
-
-    // FluentMigrator leaves tagged migrations out unless tags are asked for; the runner asks for none.
-    private static bool HasTags(Type type) =>
-        type.IsDefined(typeof(TagsAttribute), inherit: true)
-        || type.GetInterfaces().Any(i => i.IsDefined(typeof(TagsAttribute), inherit: true));
 }

@@ -12,31 +12,42 @@ public sealed class MigrationSet
 {
     private MigrationCatalog? _catalog;
 
-    private MigrationSet(IReadOnlyList<Assembly> assemblies) => Assemblies = assemblies;
+    private MigrationSet(IReadOnlyList<Assembly> assemblies, MigrationSelection selection)
+    {
+        Assemblies = assemblies;
+        Selection = selection;
+    }
 
     public IReadOnlyList<Assembly> Assemblies { get; }
+
+    /// <summary>Which of the assemblies' classes every verb sees (tags, profile, namespace) and FluentMigrator's options.</summary>
+    public MigrationSelection Selection { get; }
 
     public string Name => string.Join(" + ", Assemblies.Select(a => a.GetName().Name));
 
     /// <summary>The migrations of the set, scanned on first use.</summary>
     /// <exception cref="RunnerErrorException">Two migrations share a version, or there are none.</exception>
-    internal MigrationCatalog Catalog => _catalog ??= MigrationCatalog.Load(Assemblies);
+    internal MigrationCatalog Catalog => _catalog ??= MigrationCatalog.Load(Assemblies, Selection);
+
+    /// <summary>Every migration class of the assemblies under the selection, duplicates kept (for validate).</summary>
+    internal CatalogScan Scan() => MigrationCatalog.Scan(Assemblies, Selection);
 
     /// <summary>Every migration in the set, without touching the database.</summary>
     /// <inheritdoc cref="Catalog"/>
     public IReadOnlyList<MigrationEntry> Entries => Catalog.Entries;
 
-    public static MigrationSet Default { get; } = new([typeof(Migrations.LegacyScript).Assembly]);
+    public static MigrationSet Default { get; } = new([typeof(Migrations.LegacyScript).Assembly], MigrationSelection.Default);
 
     /// <exception cref="RunnerErrorException">A file is missing, is not a .NET assembly, or holds no migrations.</exception>
-    public static MigrationSet Load(IReadOnlyList<string>? paths)
+    public static MigrationSet Load(IReadOnlyList<string>? paths, MigrationSelection? selection = null)
     {
+        selection ??= MigrationSelection.Default;
         if (paths is null || paths.Count == 0)
         {
-            return Default;
+            return selection == MigrationSelection.Default ? Default : new MigrationSet(Default.Assemblies, selection);
         }
 
-        return new MigrationSet([.. paths.Select(LoadOne)]);
+        return new MigrationSet([.. paths.Select(LoadOne)], selection);
     }
 
     private static Assembly LoadOne(string path)
@@ -51,6 +62,7 @@ public sealed class MigrationSet
         try
         {
             assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(full);
+            DependencyResolution.Register(assembly, full);
         }
         catch (BadImageFormatException)
         {

@@ -32,7 +32,39 @@ internal sealed class CommonOptions
 
     public Option<bool> Verbose { get; } = new("--verbose", "-v")
     {
-        Description = "Show FluentMigrator's log (SQL, timings) and stack traces on errors",
+        Description = "Each migration as it starts and every statement as sent (sql: lines) on stderr, and stack traces on errors",
+        Recursive = true,
+    };
+
+    public Option<string[]> Tags { get; } = new("--tags", "--tag")
+    {
+        Description = "Run the [Tags] migrations these tags select, as FluentMigrator's --tag (repeat, or separate with commas); "
+            + "untagged migrations run too. Default: none, so tagged migrations do not run",
+        AllowMultipleArgumentsPerToken = false,
+        Recursive = true,
+    };
+
+    public Option<string?> Profile { get; } = new("--profile")
+    {
+        Description = "Run the [Profile] migrations of this profile (case-sensitive) after every up and down, as FluentMigrator does",
+        Recursive = true,
+    };
+
+    public Option<string?> Namespace { get; } = new("--namespace", "--ns")
+    {
+        Description = "Only the migrations in this namespace, as FluentMigrator's --namespace (with --nested, its sub-namespaces too)",
+        Recursive = true,
+    };
+
+    public Option<bool> Nested { get; } = new("--nested")
+    {
+        Description = "With --namespace: the migrations in its sub-namespaces too",
+        Recursive = true,
+    };
+
+    public Option<bool> AllowBreakingChanges { get; } = new("--allow-breaking-changes", "--abc")
+    {
+        Description = "Apply migrations marked BreakingChange, as FluentMigrator's flag of the same name; refused without it",
         Recursive = true,
     };
 
@@ -86,6 +118,21 @@ internal sealed class CommonOptions
         }
     }
 
+    /// <summary>The one selection of migrations every verb sees, from the options above; FluentMigrator's defaults otherwise.</summary>
+    public Catalog.MigrationSelection Selection(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return new()
+        {
+            Tags = [.. (parse.GetValue(Tags) ?? [])
+                .SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+            Profile = parse.GetValue(Profile) is { Length: > 0 } profile ? profile : null,
+            Namespace = parse.GetValue(Namespace) is { Length: > 0 } ns ? ns : null,
+            NestedNamespaces = parse.GetValue(Nested),
+            AllowBreakingChanges = parse.GetValue(AllowBreakingChanges),
+        };
+    }
+
     /// <summary>The options of verbs that run migrations: the runner's lock wait and the migration session's timeouts.</summary>
     public IEnumerable<Option> Migrating => [LockTimeout, DatabaseLockTimeout, StatementTimeout];
 
@@ -109,5 +156,10 @@ internal sealed class CommonOptions
         root.Options.Add(Environment);
         root.Options.Add(Assembly);
         root.Options.Add(Verbose);
+        root.Options.Add(Tags);
+        root.Options.Add(Profile);
+        root.Options.Add(Namespace);
+        root.Options.Add(Nested);
+        root.Options.Add(AllowBreakingChanges);
     }
 }

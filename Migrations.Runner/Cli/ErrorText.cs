@@ -60,7 +60,7 @@ internal static class ErrorText
         BreakingChangeRefused e => new(
             $"refusing to migrate: migration {e.Migration.Version} {e.Migration.Name} is marked BreakingChange, "
             + "which FluentMigrator runs only when breaking changes are allowed",
-            "apply it by hand after review, or remove BreakingChange from its [Migration] attribute once the change is coordinated"),
+            "rerun with --allow-breaking-changes once the change is coordinated, or apply it by hand after review"),
         InvalidIndexesPresent e => InvalidIndexes(e.Indexes),
         ChecksumsChanged e => Changed(e),
         TooManySteps e => new(
@@ -88,9 +88,10 @@ internal static class ErrorText
             "grant CREATEDB to the runner's role, or pass --shadow-connection to a server where it may create databases"),
         CliError e => new(e.Message, e.Advice, e.ExitCode),
 #if DEVELOPMENT_TOOLS
-        _ => DevelopmentErrorText.Describe(error),
+        _ => FidelityErrorText.TryDescribe(error) ?? DevelopmentErrorText.Describe(error),
 #else
-        _ => new($"unexpected {error.GetType().Name}", "rerun with --verbose, and report it if it looks like a bug"),
+        _ => FidelityErrorText.TryDescribe(error)
+            ?? new($"unexpected {error.GetType().Name}", "rerun with --verbose, and report it if it looks like a bug"),
 #endif
     };
 

@@ -41,7 +41,7 @@ internal sealed class Invocation
         Console.GetEnvironmentVariable,
         Console.WorkingDirectory);
 
-    public MigrationSet Migrations => _migrations ??= MigrationSet.Load(Parse.GetValue(_options.Assembly));
+    public MigrationSet Migrations => _migrations ??= MigrationSet.Load(Parse.GetValue(_options.Assembly), _options.Selection(Parse));
 
     /// <summary>The server for scratch databases from <c>--shadow-connection</c>, checked as the main one is; null if not given.</summary>
     public string? ShadowConnection =>

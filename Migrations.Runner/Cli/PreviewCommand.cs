@@ -68,6 +68,7 @@ internal static class PreviewCommand
         {
             var name = step.Maintenance is { } stage
                 ? $"maintenance {stage} {step.Migration.Name}"
+                : step.Profile is { } profile ? $"profile {profile} {step.Migration.Name}"
                 : $"{direction} {step.Migration.Version} {step.Migration.Name}: {step.Migration.Description}";
             output.WriteLine(OneLine(name) + (step.Migration.Transactional ? "" : " (no transaction)"));
             if (step.AsksSchema)

@@ -2,6 +2,7 @@ using FluentMigrator;
 using FluentMigrator.Expressions;
 using FluentMigrator.Infrastructure;
 using FluentMigrator.Runner;
+using FluentMigrator.Runner.Conventions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Migrations.Runner.Catalog;
 
@@ -17,12 +18,17 @@ internal sealed class ExpressionBuilder
 {
     private readonly MigrationCatalog _catalog;
 
-    private readonly DefaultConventionSet _conventions = new();
+    private readonly IConventionSet _conventions;
     private readonly MigrationValidator _validator;
+    private readonly string? _connectionString;
 
-    public ExpressionBuilder(MigrationCatalog catalog)
+    /// <param name="catalog">The set: its scripts, and its conventions (the assembly's own, else FluentMigrator's default).</param>
+    /// <param name="connectionString">What a migration reads as <c>ConnectionString</c>, as under FluentMigrator's runner.</param>
+    public ExpressionBuilder(MigrationCatalog catalog, string? connectionString = null)
     {
         _catalog = catalog;
+        _conventions = catalog.Context.Conventions;
+        _connectionString = connectionString;
         _validator = new(NullLogger<MigrationValidator>.Instance, _conventions);
     }
 
@@ -38,7 +44,7 @@ internal sealed class ExpressionBuilder
     /// </exception>
     public ICollection<IMigrationExpression> Build(IMigration migration, bool up, SqlProcessor processor, bool validate = true)
     {
-        var context = new MigrationContext(processor, NoServices.Instance, connection: null);
+        var context = new MigrationContext(processor, NoServices.Instance, _connectionString);
         if (up)
         {
             migration.GetUpExpressions(context);

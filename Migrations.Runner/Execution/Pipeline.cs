@@ -56,19 +56,21 @@ internal sealed class Pipeline
     /// <param name="assemblies">Where a failing statement's file is looked for.</param>
     /// <param name="observer">Hears each step and, verbose, each statement.</param>
     /// <param name="sessionReset">Sent after each migration, so that none starts in a state an earlier one left.</param>
+    /// <param name="connectionString">What migrations read as <c>ConnectionString</c>.</param>
     public Pipeline(
         ISqlChannel channel,
         MigrationCatalog catalog,
         IReadOnlyList<Assembly> assemblies,
         PipelineObserver? observer = null,
-        string sessionReset = "")
+        string sessionReset = "",
+        string? connectionString = null)
     {
         _channel = channel;
         _sessionReset = sessionReset;
         _catalog = catalog;
         _assemblies = assemblies;
         _observer = observer ?? new PipelineObserver();
-        _builder = new ExpressionBuilder(catalog);
+        _builder = new ExpressionBuilder(catalog, connectionString);
         _processor = SqlProcessor.Executing(channel, _observer.Verbose);
         _processor.BeforeQuestion = Drain;
         _maintainEach = catalog.Maintenance.ContainsKey(MigrationStage.BeforeEach)
@@ -133,15 +135,17 @@ internal sealed class Pipeline
     }
 
     /// <summary>Runs the [Maintenance] migrations of a stage, as FluentMigrator's MigrateUp does: each in its own transaction.</summary>
-    public void Maintain(MigrationStage stage)
+    public void Maintain(MigrationStage stage) =>
+        RunUnversioned(_catalog.Maintenance.GetValueOrDefault(stage, []), (m, reason) => new MaintenanceFailed(stage, m.Name, reason));
+
+    /// <summary>Runs the [Profile] migrations asked for, as FluentMigrator's ApplyProfiles does: each Up in a transaction.</summary>
+    public void ApplyProfiles() =>
+        RunUnversioned(_catalog.Profiles, (m, reason) => new ProfileFailed(_catalog.Context.Selection.Profile ?? "", m.Name, reason));
+
+    private void RunUnversioned(IEnumerable<MigrationDefinition> migrations, Func<MigrationDefinition, string, RunnerError> failed)
     {
         Drain();
-        if (!_catalog.Maintenance.TryGetValue(stage, out var maintenance))
-        {
-            return;
-        }
-
-        foreach (var migration in maintenance)
+        foreach (var migration in migrations)
         {
             try
             {
@@ -150,10 +154,8 @@ internal sealed class Pipeline
             catch (Exception e) when (e is not (OutOfMemoryException or RunnerErrorException))
             {
                 var pg = SqlErrorLocator.FindPostgresError(e);
-                throw new RunnerErrorException(
-                    new MaintenanceFailed(
-                        stage, migration.Name, pg is null ? SqlErrorLocator.Flatten(e) : $"{pg.SqlState} {pg.MessageText}"),
-                    e);
+                var reason = pg is null ? SqlErrorLocator.Flatten(e) : $"{pg.SqlState} {pg.MessageText}";
+                throw new RunnerErrorException(failed(migration, reason), e);
             }
         }
     }

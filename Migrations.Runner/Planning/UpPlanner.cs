@@ -24,8 +24,17 @@ internal sealed record HistoryFacts(
 }
 
 /// <summary>What <c>up</c> asks for besides the target.</summary>
+/// <param name="Include">Which migrations the run may apply (a target, or a scratch copy's exact versions).</param>
+/// <param name="AllowOutOfOrder">Apply pending migrations older than the newest applied one too.</param>
+/// <param name="DropInvalidIndexes">Drop INVALID indexes first instead of refusing.</param>
+/// <param name="IgnoreUnknown">Migrate though VersionInfo records versions the set does not have.</param>
+/// <param name="EvaluateConstraints">Hold back migrations whose [MigrationConstraint] says no (off for a scratch replay).</param>
 internal sealed record UpRequest(
-    Func<MigrationDefinition, bool> Include, bool AllowOutOfOrder = false, bool DropInvalidIndexes = false, bool IgnoreUnknown = false);
+    Func<MigrationDefinition, bool> Include,
+    bool AllowOutOfOrder = false,
+    bool DropInvalidIndexes = false,
+    bool IgnoreUnknown = false,
+    bool EvaluateConstraints = true);
 
 /// <summary>
 /// An up run decided before anything is written: the migrations to apply in order, the checksums to record for
@@ -52,8 +61,8 @@ internal static class UpPlanner
         ArgumentNullException.ThrowIfNull(request);
         return facts.TablesComplete
             && (request.IgnoreUnknown || Unknown(catalog, facts).Count == 0)
-            && catalog.Maintenance.Count == 0
-            && !catalog.Migrations.Values.Any(m => request.Include(m) && !facts.AppliedVersions.Contains(m.Version))
+            && !catalog.RunsEveryTime
+            && ConstraintGate.Pending(catalog, facts, request).Count == 0
             && Backfill(checksums, facts).Count == 0
             && Changed(catalog, checksums, facts).Count == 0;
     }
@@ -64,7 +73,7 @@ internal static class UpPlanner
         ArgumentNullException.ThrowIfNull(checksums);
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(request);
-        var toApply = catalog.Migrations.Values.Where(m => request.Include(m) && !facts.AppliedVersions.Contains(m.Version)).ToList();
+        var toApply = ConstraintGate.Pending(catalog, facts, request);
         var backfill = Backfill(checksums, facts);
         var drop = toApply.Count > 0 && request.DropInvalidIndexes ? facts.InvalidIndexes : [];
         return new UpPlan(toApply, backfill, drop, Refusal(catalog, checksums, facts, request, toApply));
@@ -87,13 +96,14 @@ internal static class UpPlanner
             return new UnknownAppliedRefused(unknown);
         }
 
-        var outOfOrder = toApply.Where(m => m.Version < facts.NewestApplied).ToList();
+        // A migration a constraint held back until a later version was applied is late by design, as under FluentMigrator.
+        var outOfOrder = toApply.Where(m => m.Version < facts.NewestApplied && m.Constraints.Count == 0).ToList();
         if (outOfOrder.Count > 0 && !request.AllowOutOfOrder)
         {
             return new OutOfOrderPending([.. outOfOrder.Select(m => m.Entry)], facts.NewestApplied);
         }
 
-        if (toApply.FirstOrDefault(m => m.BreakingChange) is { } breaking)
+        if (!catalog.Context.Selection.AllowBreakingChanges && toApply.FirstOrDefault(m => m.BreakingChange) is { } breaking)
         {
             return new BreakingChangeRefused(breaking.Entry);
         }
@@ -126,8 +136,9 @@ internal static class UpPlanner
         return ChecksumStore.Mismatches(catalog.Entries, checksums.Checksums, facts.Stored, facts.AppliedVersions);
     }
 
+    // A version the selection leaves out (another tag, another namespace) is the assembly's own, not unknown.
     private static List<AppliedMigration> Unknown(MigrationCatalog catalog, HistoryFacts facts) =>
-        [.. facts.Applied.Where(a => !catalog.Migrations.ContainsKey(a.Version))];
+        [.. facts.Applied.Where(a => !catalog.Migrations.ContainsKey(a.Version) && !catalog.Excluded.Contains(a.Version))];
 
     // Applied before checksums were kept (or killed between its commit and this bookkeeping): trust on first use.
     private static List<long> Backfill(ChecksumSet checksums, HistoryFacts facts) =>

@@ -47,7 +47,8 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
 
     /// <summary>Applies exactly the given versions (a scratch copy of another database's history), in version order.</summary>
     public Task<RunResult> ApplyVersionsAsync(IReadOnlySet<long> versions, CancellationToken cancellationToken = default) =>
-        UpCoreAsync(new UpRequest(m => versions.Contains(m.Version), AllowOutOfOrder: true), null, cancellationToken);
+        UpCoreAsync(
+            new UpRequest(m => versions.Contains(m.Version), AllowOutOfOrder: true, EvaluateConstraints: false), null, cancellationToken);
 
     /// <summary>Reverts applied migrations newer than <paramref name="target"/>, newest first (0 reverts all).</summary>
     public async Task<RunResult> DownToAsync(long target, CancellationToken cancellationToken = default)
@@ -61,7 +62,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             });
         await using var owned = session;
         var applied = await ReadAppliedAsync(session.Connection, cancellationToken);
-        return Revert(session, applied, DownPlanner.To(migrations.Catalog, applied, target), cancellationToken);
+        return Revert(session, applied, DownPlanner.To(migrations.Catalog, applied, target), profiles: true, cancellationToken);
     }
 
     /// <summary>Reverts the newest <paramref name="steps"/> applied migrations.</summary>
@@ -72,7 +73,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             () => MigrationSession.OpenAsync(connectionString, _options.Session, cancellationToken), () => migrations.Catalog);
         await using var owned = session;
         var applied = await ReadAppliedAsync(session.Connection, cancellationToken);
-        return Revert(session, applied, DownPlanner.Steps(catalog, applied, steps), cancellationToken);
+        return Revert(session, applied, DownPlanner.Steps(catalog, applied, steps), profiles: false, cancellationToken);
     }
 
     private async Task<RunResult> UpCoreAsync(UpRequest request, long? target, CancellationToken cancellationToken)
@@ -127,6 +128,8 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         // BeforeAll and AfterAll around the run, BeforeEach and AfterEach around every migration.
         pipeline.Maintain(MigrationStage.BeforeAll);
         var steps = pipeline.Run(plan.ToApply, up: true, m => Bookkeeping.Applied(m, checksums.Checksums), cancellationToken);
+        pipeline.Maintain(MigrationStage.BeforeProfiles);
+        pipeline.ApplyProfiles();
         pipeline.Maintain(MigrationStage.AfterAll);
         return Result(facts.AppliedVersions, steps, up: true, total);
     }
@@ -146,8 +149,13 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         return applied;
     }
 
+    // FluentMigrator's MigrateDown applies the profile after reverting; its Rollback does not.
     private RunResult Revert(
-        MigrationSession session, IReadOnlyList<AppliedMigration> applied, DownPlan plan, CancellationToken cancellationToken)
+        MigrationSession session,
+        IReadOnlyList<AppliedMigration> applied,
+        DownPlan plan,
+        bool profiles,
+        CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
         if (plan.Refusal is { } refusal)
@@ -156,7 +164,13 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
                 refusal is UnknownAppliedVersions unknown ? unknown with { SetName = migrations.Name } : refusal);
         }
 
-        var steps = NewPipeline(session).Run(plan.ToRevert, up: false, Bookkeeping.Reverted, cancellationToken);
+        var pipeline = NewPipeline(session);
+        var steps = pipeline.Run(plan.ToRevert, up: false, Bookkeeping.Reverted, cancellationToken);
+        if (profiles)
+        {
+            pipeline.ApplyProfiles();
+        }
+
         return Result(applied.Select(a => a.Version).ToHashSet(), steps, up: false, total);
     }
 
@@ -166,7 +180,8 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             migrations.Catalog,
             migrations.Assemblies,
             new PipelineObserver(_options.OnStep, _options.Verbose),
-            session.ResetSql);
+            session.ResetSql,
+            connectionString);
 
     private static RunResult Result(IReadOnlySet<long> before, IReadOnlyList<MigrationStep> steps, bool up, Stopwatch total)
     {

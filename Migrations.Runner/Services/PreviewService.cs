@@ -25,13 +25,15 @@ namespace Migrations.Runner.Services;
 /// It asked the database about its schema while it was built: answered by the database as it is now, before the steps
 /// ahead of it ran, where up would answer after them.
 /// </param>
+/// <param name="Profile">The profile of a [Profile] migration; null otherwise.</param>
 public sealed record PreviewStep(
     MigrationEntry Migration,
     IReadOnlyList<string> Sql,
     IReadOnlyList<string> Statements,
     MigrationStage? Maintenance = null,
     bool RunsCSharp = false,
-    bool AsksSchema = false);
+    bool AsksSchema = false,
+    string? Profile = null);
 
 /// <summary>
 /// Everything up or down would run on this database, in the order they would run it, each part as statements that end
@@ -61,7 +63,8 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
 {
     /// <summary>What <c>up</c> (to <paramref name="target"/>) would run, migration by migration.</summary>
     public async Task<IReadOnlyList<PreviewStep>> UpAsync(long? target, CancellationToken cancellationToken = default) =>
-        [.. (await UpScriptAsync(target, cancellationToken: cancellationToken)).Steps.Where(s => s.Maintenance is null)];
+        [.. (await UpScriptAsync(target, cancellationToken: cancellationToken)).Steps
+            .Where(s => s.Maintenance is null && s.Profile is null)];
 
     /// <summary>Everything <c>up</c> with these options would run.</summary>
     /// <exception cref="RunnerErrorException">The target is unknown, or up would refuse to run (its own refusals).</exception>
@@ -85,7 +88,7 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
         }
 
         // In the order MigrationService.UpAsync runs them, [Maintenance] included.
-        var steps = new StepWriter(catalog, connection, up: true, verbose);
+        var steps = new StepWriter(catalog, connection, up: true, verbose, connectionString);
         steps.Maintain(MigrationStage.BeforeAll);
         foreach (var migration in plan.ToApply)
         {
@@ -94,6 +97,8 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
             steps.Maintain(MigrationStage.AfterEach);
         }
 
+        steps.Maintain(MigrationStage.BeforeProfiles);
+        steps.ApplyProfiles();
         steps.Maintain(MigrationStage.AfterAll);
         return new PreviewScript(
             Up: true,
@@ -106,7 +111,7 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
     /// <summary>What <c>down --to</c> <paramref name="target"/> would run, migration by migration.</summary>
     /// <inheritdoc cref="DownScriptAsync"/>
     public async Task<IReadOnlyList<PreviewStep>> DownAsync(long target, CancellationToken cancellationToken = default) =>
-        (await DownScriptAsync(target, cancellationToken)).Steps;
+        [.. (await DownScriptAsync(target, cancellationToken)).Steps.Where(s => s.Profile is null)];
 
     /// <summary>Everything <c>down --to</c> <paramref name="target"/> would run.</summary>
     /// <exception cref="RunnerErrorException">
@@ -125,11 +130,13 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
                 refusal is UnknownAppliedVersions unknown ? unknown with { SetName = migrations.Name } : refusal);
         }
 
-        var steps = new StepWriter(migrations.Catalog, connection, up: false, verbose);
+        var steps = new StepWriter(migrations.Catalog, connection, up: false, verbose, connectionString);
         foreach (var migration in plan.ToRevert)
         {
             steps.Add(migration, Bookkeeping.Reverted(migration));
         }
+
+        steps.ApplyProfiles();
 
         // Down creates missing bookkeeping tables before it reverts anything, as up does.
         return new PreviewScript(Up: false, CreateTables(complete), [], [], steps.Steps);
@@ -161,12 +168,12 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
         private readonly SqlProcessor _processor;
         private bool _asked;
 
-        public StepWriter(MigrationCatalog catalog, NpgsqlConnection connection, bool up, TextWriter? verbose)
+        public StepWriter(MigrationCatalog catalog, NpgsqlConnection connection, bool up, TextWriter? verbose, string connectionString)
         {
             _catalog = catalog;
             _up = up;
             _reset = MigrationSession.ResetSqlFor(connection.PostgreSqlVersion);
-            _builder = new ExpressionBuilder(catalog);
+            _builder = new ExpressionBuilder(catalog, connectionString);
             _processor = SqlProcessor.Collecting(new NpgsqlChannel(connection), verbose);
             _processor.BeforeQuestion = () => _asked = true;
         }
@@ -184,7 +191,15 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
             }
         }
 
-        public void Add(MigrationDefinition migration, Bookkeeping? bookkeeping, MigrationStage? stage = null)
+        public void ApplyProfiles()
+        {
+            foreach (var profile in _catalog.Profiles)
+            {
+                Add(profile, null, profile: _catalog.Context.Selection.Profile);
+            }
+        }
+
+        public void Add(MigrationDefinition migration, Bookkeeping? bookkeeping, MigrationStage? stage = null, string? profile = null)
         {
             _processor.Clear();
             _asked = false;
@@ -201,7 +216,7 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
                 : [.. work, .. rows.Count == 0 ? [] : (List<string>)["BEGIN;", .. rows, "COMMIT;"]];
             statements.Add(Terminated(_reset));
             Steps.Add(new PreviewStep(
-                migration.Entry, sql, statements, stage, expressions.Any(e => e is PerformDBOperationExpression), _asked));
+                migration.Entry, sql, statements, stage, expressions.Any(e => e is PerformDBOperationExpression), _asked, profile));
         }
     }
 }

@@ -27,7 +27,7 @@ public static class ValidationService
         MigrationSet migrationSet, string connectionString, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(migrationSet);
-        var scan = MigrationCatalog.Scan(migrationSet.Assemblies);
+        var scan = migrationSet.Scan();
         var problems = new List<ValidationProblem>();
         problems.AddRange(CatalogRules.Check([.. scan.Migrations.Select(m => m.Entry)]));
         problems.AddRange(migrationSet.Assemblies.SelectMany(CatalogRules.CheckLegacyChecksums));
