@@ -22,6 +22,7 @@ internal sealed class CatalogContext
     private readonly Lazy<ServiceProvider> _services;
     private readonly Lazy<IConventionSet> _conventions;
     private readonly Lazy<IVersionTableMetaData> _versionTable;
+    private History.VersionTable? _table;
 
     private CatalogContext(MigrationSelection selection, Type? conventionSet, Type? versionTable)
     {
@@ -45,6 +46,9 @@ internal sealed class CatalogContext
     public IConventionSet Conventions => _conventions.Value;
 
     public IVersionTableMetaData VersionTableMetaData => _versionTable.Value;
+
+    /// <summary>Where the set's version rows live, as FluentMigrator's version loader would keep them.</summary>
+    public History.VersionTable VersionTable => _table ??= History.VersionTable.From(VersionTableMetaData);
 
     /// <summary>The assembly's [VersionTableMetaData] class, or null for FluentMigrator's default.</summary>
     public Type? VersionTableType { get; }

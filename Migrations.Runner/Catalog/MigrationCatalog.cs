@@ -3,6 +3,7 @@ using FluentMigrator;
 using FluentMigrator.Runner.Constraints;
 using FluentMigrator.Runner.Conventions;
 using FluentMigrator.Runner.Infrastructure;
+using FluentMigrator.Runner.VersionTableInfo;
 using Microsoft.Extensions.DependencyInjection;
 using Migrations.Runner.Errors;
 
@@ -149,9 +150,14 @@ internal sealed class MigrationCatalog
                 {
                     conventionSets.Add(type);
                 }
-                else if (DefaultMigrationRunnerConventions.Instance.TypeIsVersionTableMetaData(type) && selection.InNamespace(type))
+                else if (typeof(IVersionTableMetaData).IsAssignableFrom(type) && selection.InNamespace(type))
                 {
-                    versionTables.Add(type);
+                    // FluentMigrator's accessor takes [VersionTableMetaData] classes first, then any other of the assemblies'.
+                    versionTables.Insert(
+                        DefaultMigrationRunnerConventions.Instance.TypeIsVersionTableMetaData(type)
+                            ? versionTables.Count(DefaultMigrationRunnerConventions.Instance.TypeIsVersionTableMetaData)
+                            : versionTables.Count,
+                        type);
                 }
 
                 continue;

@@ -10,12 +10,14 @@ namespace Migrations.Runner.Catalog;
 /// </summary>
 public sealed class MigrationSet
 {
-    private MigrationCatalog? _catalog;
+    private readonly Lazy<MigrationCatalog> _catalog;
 
     private MigrationSet(IReadOnlyList<Assembly> assemblies, MigrationSelection selection)
     {
         Assemblies = assemblies;
         Selection = selection;
+        // Thread-safe: a verb reads the bookkeeping (which needs the version table) while another thread hashes.
+        _catalog = new(() => MigrationCatalog.Load(Assemblies, Selection));
     }
 
     public IReadOnlyList<Assembly> Assemblies { get; }
@@ -27,7 +29,11 @@ public sealed class MigrationSet
 
     /// <summary>The migrations of the set, scanned on first use.</summary>
     /// <exception cref="RunnerErrorException">Two migrations share a version, or there are none.</exception>
-    internal MigrationCatalog Catalog => _catalog ??= MigrationCatalog.Load(Assemblies, Selection);
+    internal MigrationCatalog Catalog => _catalog.Value;
+
+    /// <summary>Where the set's FluentMigrator version rows live (public."VersionInfo" unless the assembly says otherwise).</summary>
+    /// <inheritdoc cref="Catalog"/>
+    public History.VersionTable VersionTable => Catalog.Context.VersionTable;
 
     /// <summary>Every migration class of the assemblies under the selection, duplicates kept (for validate).</summary>
     internal CatalogScan Scan() => MigrationCatalog.Scan(Assemblies, Selection);

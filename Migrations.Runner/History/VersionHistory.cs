@@ -26,14 +26,15 @@ public static class VersionHistory
     /// <summary>The applied migrations in version order; empty when the table does not exist yet.</summary>
     /// <exception cref="RunnerErrorException">The table exists with a shape FluentMigrator did not create.</exception>
     public static async Task<IReadOnlyList<AppliedMigration>> ReadAsync(
-        NpgsqlConnection connection, CancellationToken cancellationToken = default) =>
-        (await ReadHistoryAsync(connection, cancellationToken)).Applied;
+        NpgsqlConnection connection, VersionTable? table = null, CancellationToken cancellationToken = default) =>
+        (await ReadHistoryAsync(connection, table, cancellationToken)).Applied;
 
     /// <inheritdoc cref="ReadAsync"/>
     public static async Task<VersionHistoryState> ReadHistoryAsync(
-        NpgsqlConnection connection, CancellationToken cancellationToken = default)
+        NpgsqlConnection connection, VersionTable? table = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        var t = table ?? VersionTable.Default;
         var columns = new Dictionary<string, string>(StringComparer.Ordinal);
         await using (var command = new NpgsqlCommand(
             """
@@ -42,8 +43,8 @@ public static class VersionHistory
             WHERE a.attrelid = to_regclass(format('%I.%I', @schema, @table)) AND a.attnum > 0 AND NOT a.attisdropped
             """, connection))
         {
-            command.Parameters.AddWithValue("schema", Schema);
-            command.Parameters.AddWithValue("table", Table);
+            command.Parameters.AddWithValue("schema", t.Schema);
+            command.Parameters.AddWithValue("table", t.Table);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -58,19 +59,19 @@ public static class VersionHistory
 
         // FluentMigrator creates the table in three steps (table, AppliedOn + unique index, Description), each its own
         // transaction: a runner killed between them leaves a table that lacks the later columns, which the next run adds.
-        if (!columns.TryGetValue("Version", out var versionType) || versionType != "bigint")
+        if (!columns.TryGetValue(t.VersionColumn, out var versionType) || versionType != "bigint")
         {
             throw new RunnerErrorException(
-                new UnexpectedVersionTableShape($"{Schema}.\"{Table}\"", [.. columns.Select(c => $"{c.Key} {c.Value}")]));
+                new UnexpectedVersionTableShape(t.Qualified, [.. columns.Select(c => $"{c.Key} {c.Value}")]));
         }
 
         var applied = new List<AppliedMigration>();
         await using (var command = new NpgsqlCommand(
             $"""
-            SELECT "Version",
-                {(columns.ContainsKey("AppliedOn") ? "\"AppliedOn\"::timestamp" : "NULL::timestamp")},
-                {(columns.ContainsKey("Description") ? "\"Description\"::text" : "NULL::text")}
-            FROM {Schema}."{Table}" ORDER BY "Version"
+            SELECT {VersionTable.Quote(t.VersionColumn)},
+                {(columns.ContainsKey(t.AppliedOnColumn) ? VersionTable.Quote(t.AppliedOnColumn) + "::timestamp" : "NULL::timestamp")},
+                {(columns.ContainsKey(t.DescriptionColumn) ? VersionTable.Quote(t.DescriptionColumn) + "::text" : "NULL::text")}
+            FROM {t.Qualified} ORDER BY 1
             """, connection))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -101,19 +102,25 @@ public static class VersionHistory
         {ChecksumStore.CreateHistoryTableSql}
         """;
 
+    /// <summary>What creates the bookkeeping tables for a set's version table: <see cref="CreateTablesSql"/> for the default.</summary>
+    public static string CreateTablesSqlFor(VersionTable? table) => table is null || table.IsDefault
+        ? CreateTablesSql
+        : $"{table.CreateSql}\n{ChecksumStore.CreateTableSql}\n{ChecksumStore.CreateHistoryTableSql}";
+
     /// <summary>
     /// Runs <see cref="CreateTablesSql"/> in one transaction, so the tables are never half made. Costs one query when
     /// they all exist.
     /// </summary>
-    public static async Task EnsureTablesAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    public static async Task EnsureTablesAsync(
+        NpgsqlConnection connection, VersionTable? table = null, CancellationToken cancellationToken = default)
     {
-        if (await TablesCompleteAsync(connection, cancellationToken))
+        if (await TablesCompleteAsync(connection, table, cancellationToken))
         {
             return;
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var create = new NpgsqlCommand(CreateTablesSql, connection, transaction))
+        await using (var create = new NpgsqlCommand(CreateTablesSqlFor(table), connection, transaction))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -122,41 +129,50 @@ public static class VersionHistory
     }
 
     /// <summary>Whether VersionInfo, its unique index, the checksum table and its history all exist in full.</summary>
-    public static async Task<bool> TablesCompleteAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    public static async Task<bool> TablesCompleteAsync(
+        NpgsqlConnection connection, VersionTable? table = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        var t = table ?? VersionTable.Default;
         await using var check = new NpgsqlCommand(
             $"""
-            SELECT (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('{Schema}."{Table}"')
-                       AND attname IN ('Version', 'AppliedOn', 'Description') AND NOT attisdropped) = 3
-               AND to_regclass('{Schema}."UC_Version"') IS NOT NULL
+            SELECT (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass(@table)
+                       AND attname IN (@version, @appliedOn, @description) AND NOT attisdropped) = 3
+               AND to_regclass(@index) IS NOT NULL
                AND to_regclass('{Schema}."{ChecksumStore.Table}"') IS NOT NULL
                AND to_regclass('{Schema}."{ChecksumStore.HistoryTable}"') IS NOT NULL
             """, connection);
+        check.Parameters.AddWithValue("table", t.RegClass);
+        check.Parameters.AddWithValue("version", t.VersionColumn);
+        check.Parameters.AddWithValue("appliedOn", t.AppliedOnColumn);
+        check.Parameters.AddWithValue("description", t.DescriptionColumn);
+        check.Parameters.AddWithValue("index", $"{VersionTable.Quote(t.Schema)}.{VersionTable.Quote(t.UniqueIndex)}");
         return (bool)(await check.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>
     /// The row FluentMigrator's version loader inserts for an applied migration (AppliedOn in UTC, by the server's clock).
     /// </summary>
-    public static IMigrationExpression InsertExpression(long version, string description)
+    public static IMigrationExpression InsertExpression(long version, string description, VersionTable? table = null)
     {
+        var t = table ?? VersionTable.Default;
         var row = new InsertionDataDefinition
         {
-            new("Version", version),
-            new("AppliedOn", RawSql.Insert(Quoter.QuoteValue(SystemMethods.CurrentUTCDateTime))),
-            new("Description", description),
+            new(t.VersionColumn, version),
+            new(t.AppliedOnColumn, RawSql.Insert(Quoter.QuoteValue(SystemMethods.CurrentUTCDateTime))),
+            new(t.DescriptionColumn, description),
         };
-        var expression = new InsertDataExpression { SchemaName = Schema, TableName = Table };
+        var expression = new InsertDataExpression { SchemaName = t.Schema, TableName = t.Table };
         expression.Rows.Add(row);
         return expression;
     }
 
     /// <summary>The statement FluentMigrator's version loader runs for a reverted migration.</summary>
-    public static IMigrationExpression DeleteExpression(long version)
+    public static IMigrationExpression DeleteExpression(long version, VersionTable? table = null)
     {
-        var expression = new DeleteDataExpression { SchemaName = Schema, TableName = Table };
-        expression.Rows.Add([new("Version", version)]);
+        var t = table ?? VersionTable.Default;
+        var expression = new DeleteDataExpression { SchemaName = t.Schema, TableName = t.Table };
+        expression.Rows.Add([new(t.VersionColumn, version)]);
         return expression;
     }
 

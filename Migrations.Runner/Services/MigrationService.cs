@@ -98,7 +98,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
 
         await using var session = await MigrationSession.OpenAsync(connectionString, _options.Session, cancellationToken);
         var connection = session.Connection;
-        var facts = await RunState.ReadAsync(connection, withInvalidIndexes: true, cancellationToken);
+        var facts = await RunState.ReadAsync(connection, migrations.VersionTable, withInvalidIndexes: true, cancellationToken);
         if (!facts.TableExists)
         {
             facts = facts with { Unrecorded = await RunState.UnrecordedObjectsAsync(connection, cancellationToken) };
@@ -110,7 +110,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             throw new RunnerErrorException(refusal);
         }
 
-        await VersionHistory.EnsureTablesAsync(connection, cancellationToken);
+        await VersionHistory.EnsureTablesAsync(connection, migrations.VersionTable, cancellationToken);
 
         foreach (var index in plan.IndexesToDrop)
         {
@@ -127,7 +127,8 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         // FluentMigrator's [Maintenance] migrations run as its own MigrateUp runs them: each in its own transaction,
         // BeforeAll and AfterAll around the run, BeforeEach and AfterEach around every migration.
         pipeline.Maintain(MigrationStage.BeforeAll);
-        var steps = pipeline.Run(plan.ToApply, up: true, m => Bookkeeping.Applied(m, checksums.Checksums), cancellationToken);
+        var table = migrations.VersionTable;
+        var steps = pipeline.Run(plan.ToApply, up: true, m => Bookkeeping.Applied(m, checksums.Checksums, table), cancellationToken);
         pipeline.Maintain(MigrationStage.BeforeProfiles);
         pipeline.ApplyProfiles();
         pipeline.Maintain(MigrationStage.AfterAll);
@@ -137,15 +138,15 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     private async Task<HistoryFacts> ReadWithoutLockAsync(CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenForCatalogAsync(connectionString, cancellationToken);
-        return await RunState.ReadAsync(connection, withInvalidIndexes: false, cancellationToken);
+        return await RunState.ReadAsync(connection, migrations.VersionTable, withInvalidIndexes: false, cancellationToken);
     }
 
     // VersionInfo as found, then created when missing: a revert's bookkeeping writes to it.
-    private static async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(
+    private async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(
         NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var applied = await VersionHistory.ReadAsync(connection, cancellationToken);
-        await VersionHistory.EnsureTablesAsync(connection, cancellationToken);
+        var applied = await VersionHistory.ReadAsync(connection, migrations.VersionTable, cancellationToken);
+        await VersionHistory.EnsureTablesAsync(connection, migrations.VersionTable, cancellationToken);
         return applied;
     }
 
@@ -165,7 +166,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         }
 
         var pipeline = NewPipeline(session);
-        var steps = pipeline.Run(plan.ToRevert, up: false, Bookkeeping.Reverted, cancellationToken);
+        var steps = pipeline.Run(plan.ToRevert, up: false, m => Bookkeeping.Reverted(m, migrations.VersionTable), cancellationToken);
         if (profiles)
         {
             pipeline.ApplyProfiles();

@@ -79,7 +79,7 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
 
         var checksums = MigrationChecksums.ComputeAll(migrations);
         await using var connection = await Database.OpenAsync(connectionString, pooling: false, cancellationToken);
-        var facts = await RunState.ReadAsync(connection, withInvalidIndexes: true, cancellationToken);
+        var facts = await RunState.ReadAsync(connection, migrations.VersionTable, withInvalidIndexes: true, cancellationToken);
         var plan = UpPlanner.Plan(
             catalog, checksums, facts, new UpRequest(m => m.Version <= (target ?? long.MaxValue), allowOutOfOrder, dropInvalidIndexes));
         if (plan.Refusal is { } refusal)
@@ -93,7 +93,7 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
         foreach (var migration in plan.ToApply)
         {
             steps.Maintain(MigrationStage.BeforeEach);
-            steps.Add(migration, Bookkeeping.Applied(migration, checksums.Checksums));
+            steps.Add(migration, Bookkeeping.Applied(migration, checksums.Checksums, migrations.VersionTable));
             steps.Maintain(MigrationStage.AfterEach);
         }
 
@@ -121,8 +121,8 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
     {
         migrations.Catalog.RequireTarget(target, zeroAllowed: true);
         await using var connection = await Database.OpenAsync(connectionString, pooling: false, cancellationToken);
-        var applied = await VersionHistory.ReadAsync(connection, cancellationToken);
-        var complete = await VersionHistory.TablesCompleteAsync(connection, cancellationToken);
+        var applied = await VersionHistory.ReadAsync(connection, migrations.VersionTable, cancellationToken);
+        var complete = await VersionHistory.TablesCompleteAsync(connection, migrations.VersionTable, cancellationToken);
         var plan = DownPlanner.To(migrations.Catalog, applied, target);
         if (plan.Refusal is { } refusal)
         {
@@ -133,7 +133,7 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
         var steps = new StepWriter(migrations.Catalog, connection, up: false, verbose, connectionString);
         foreach (var migration in plan.ToRevert)
         {
-            steps.Add(migration, Bookkeeping.Reverted(migration));
+            steps.Add(migration, Bookkeeping.Reverted(migration, migrations.VersionTable));
         }
 
         steps.ApplyProfiles();
@@ -142,8 +142,8 @@ public sealed class PreviewService(MigrationSet migrations, string connectionStr
         return new PreviewScript(Up: false, CreateTables(complete), [], [], steps.Steps);
     }
 
-    private static List<string> CreateTables(bool complete) =>
-        complete ? [] : ["BEGIN;", Terminated(VersionHistory.CreateTablesSql), "COMMIT;"];
+    private List<string> CreateTables(bool complete) =>
+        complete ? [] : ["BEGIN;", Terminated(VersionHistory.CreateTablesSqlFor(migrations.VersionTable)), "COMMIT;"];
 
     // A statement may lack its semicolon; after a trailing line comment it goes on a line of its own.
     private static string Terminated(string sql)

@@ -37,7 +37,7 @@ public sealed class RepairService(MigrationSet migrations, string connectionStri
         var catalog = migrations.Catalog.Migrations;
         var current = MigrationChecksums.Compute(migrations);
         await using var session = await MigrationSession.OpenAsync(connectionString, _options.Session, cancellationToken);
-        var applied = (await VersionHistory.ReadAsync(session.Connection, cancellationToken)).Select(a => a.Version).ToHashSet();
+        var applied = (await VersionHistory.ReadAsync(session.Connection, migrations.VersionTable, cancellationToken)).Select(a => a.Version).ToHashSet();
         // A migration that asks the database about its schema has no checksum to accept.
         var notAccepted = versions.Where(v => !applied.Contains(v) || !catalog.ContainsKey(v) || !current.ContainsKey(v))
             .Distinct().Order().ToList();
@@ -46,7 +46,7 @@ public sealed class RepairService(MigrationSet migrations, string connectionStri
             throw new RunnerErrorException(new VersionsNotAcceptable(notAccepted));
         }
 
-        await VersionHistory.EnsureTablesAsync(session.Connection, cancellationToken);
+        await VersionHistory.EnsureTablesAsync(session.Connection, migrations.VersionTable, cancellationToken);
         var stored = await ChecksumStore.ReadAsync(session.Connection, cancellationToken);
         var outcomes = versions.Distinct().Order()
             .Select(v => new RepairOutcome(v, catalog[v].Name, stored.TryGetValue(v, out var s) ? s.Checksum : "", current[v]))

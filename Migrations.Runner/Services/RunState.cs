@@ -9,11 +9,11 @@ internal static class RunState
 {
     /// <summary>The bookkeeping as found, on any connection; INVALID indexes only when asked (up).</summary>
     public static async Task<HistoryFacts> ReadAsync(
-        NpgsqlConnection connection, bool withInvalidIndexes, CancellationToken cancellationToken)
+        NpgsqlConnection connection, VersionTable table, bool withInvalidIndexes, CancellationToken cancellationToken)
     {
-        var history = await VersionHistory.ReadHistoryAsync(connection, cancellationToken);
+        var history = await VersionHistory.ReadHistoryAsync(connection, table, cancellationToken);
         var stored = await ChecksumStore.ReadAsync(connection, cancellationToken);
-        var complete = await VersionHistory.TablesCompleteAsync(connection, cancellationToken);
+        var complete = await VersionHistory.TablesCompleteAsync(connection, table, cancellationToken);
         var invalid = withInvalidIndexes ? await InvalidIndexes.FindAsync(connection, cancellationToken) : [];
         return new HistoryFacts(history.Applied, stored, invalid, complete) { TableExists = history.TableExists };
     }

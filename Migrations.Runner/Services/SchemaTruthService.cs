@@ -53,7 +53,7 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
         IReadOnlyList<AppliedMigration> applied;
         await using (var connection = await Database.OpenForCatalogAsync(connectionString, cancellationToken))
         {
-            applied = await VersionHistory.ReadAsync(connection, cancellationToken);
+            applied = await VersionHistory.ReadAsync(connection, migrations.VersionTable, cancellationToken);
         }
 
         var known = migrations.Entries.Select(m => m.Version).ToHashSet();
@@ -99,7 +99,7 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
         var known = migrations.Catalog.Migrations;
         migrations.Catalog.RequireTarget(version, zeroAllowed: false);
         await using var session = await MigrationSession.OpenAsync(connectionString, _options.Session, cancellationToken);
-        var existing = await VersionHistory.ReadAsync(session.Connection, cancellationToken);
+        var existing = await VersionHistory.ReadAsync(session.Connection, migrations.VersionTable, cancellationToken);
         if (existing.Count > 0)
         {
             throw new RunnerErrorException(new HistoryExists(existing.Count, existing.Max(a => a.Version)));
@@ -115,7 +115,7 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
         }
 
         var checksums = MigrationChecksums.Compute(migrations);
-        await VersionHistory.EnsureTablesAsync(session.Connection, cancellationToken);
+        await VersionHistory.EnsureTablesAsync(session.Connection, migrations.VersionTable, cancellationToken);
         var channel = new NpgsqlChannel(session.Connection);
         var processor = SqlProcessor.Executing(channel, _options.Verbose);
         channel.Begin();
@@ -123,7 +123,7 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
         {
             foreach (var migration in toRecord)
             {
-                Bookkeeping.Applied(migration, checksums, recordedBy: "baseline").Write(processor);
+                Bookkeeping.Applied(migration, checksums, migrations.VersionTable, recordedBy: "baseline").Write(processor);
             }
 
             channel.Execute("COMMIT");

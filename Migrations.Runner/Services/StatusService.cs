@@ -50,7 +50,7 @@ public sealed class StatusService(MigrationSet migrations, string connectionStri
             async () =>
             {
                 await using var connection = await Database.OpenForCatalogAsync(connectionString, cancellationToken);
-                return await RunState.ReadAsync(connection, withInvalidIndexes: false, cancellationToken);
+                return await RunState.ReadAsync(connection, migrations.VersionTable, withInvalidIndexes: false, cancellationToken);
             },
             () => MigrationChecksums.ComputeAll(migrations));
         return Build(migrations.Catalog.Entries, facts.Applied, UpPlanner.Changed(migrations.Catalog, checksums, facts), facts.TableExists);

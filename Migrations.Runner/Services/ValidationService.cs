@@ -33,7 +33,7 @@ public static class ValidationService
         problems.AddRange(migrationSet.Assemblies.SelectMany(CatalogRules.CheckLegacyChecksums));
 
         await using var connection = await Database.OpenForCatalogAsync(connectionString, cancellationToken);
-        var facts = await RunState.ReadAsync(connection, withInvalidIndexes: true, cancellationToken);
+        var facts = await RunState.ReadAsync(connection, migrationSet.VersionTable, withInvalidIndexes: true, cancellationToken);
         problems.AddRange(CheckHistory([.. scan.Migrations.Select(m => m.Version).Distinct()], facts.Applied));
         problems.AddRange(facts.InvalidIndexes.Select(name => new InvalidIndexProblem(name)));
         if (!problems.OfType<DuplicateVersionProblem>().Any() && scan.Migrations.Count > 0)

@@ -2,6 +2,7 @@ using FluentMigrator;
 using Migrations.Runner.Catalog;
 using Migrations.Runner.Errors;
 using Migrations.Runner.Execution;
+using Migrations.Runner.History;
 using Migrations.Tests.Infrastructure;
 
 namespace Migrations.Tests.Unit;
@@ -99,7 +100,8 @@ public sealed class PipelineTests
         var channel = new RecordingChannel();
         var plan = catalog.Migrations.Values.Reverse().ToList();
 
-        var steps = new Pipeline(channel, catalog, []).Run(plan, up: false, Bookkeeping.Reverted, CancellationToken.None);
+        var steps = new Pipeline(channel, catalog, []).Run(plan, up: false, m => Bookkeeping.Reverted(m, VersionTable.Default),
+            CancellationToken.None);
 
         Assert.Equal(plan.Select(m => m.Version), steps.Select(s => s.Migration.Version));
         Assert.Equal(plan.Select(m => m.Version), channel.Batches.SelectMany(b => b));
@@ -107,7 +109,8 @@ public sealed class PipelineTests
 
     private static IReadOnlyList<MigrationStep> Run(MigrationCatalog catalog, RecordingChannel channel) =>
         new Pipeline(channel, catalog, []).Run(
-            [.. catalog.Migrations.Values], up: true, m => Bookkeeping.Applied(m, new Dictionary<long, string>()), CancellationToken.None);
+            [.. catalog.Migrations.Values], up: true, m => Bookkeeping.Applied(m, new Dictionary<long, string>(), VersionTable.Default),
+            CancellationToken.None);
 }
 
 /// <summary>Migrations only the pipeline tests see: internal, so no assembly scan finds them.</summary>
