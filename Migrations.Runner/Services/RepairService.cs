@@ -37,7 +37,8 @@ public sealed class RepairService(MigrationSet migrations, string connectionStri
         var catalog = migrations.Catalog.Migrations;
         var current = MigrationChecksums.Compute(migrations);
         await using var session = await MigrationSession.OpenAsync(connectionString, _options.Session, cancellationToken);
-        var applied = (await VersionHistory.ReadAsync(session.Connection, migrations.VersionTable, cancellationToken)).Select(a => a.Version).ToHashSet();
+        var applied = (await VersionHistory.ReadAsync(session.Connection, migrations.VersionTable, cancellationToken))
+            .Select(a => a.Version).ToHashSet();
         // A migration that asks the database about its schema has no checksum to accept.
         var notAccepted = versions.Where(v => !applied.Contains(v) || !catalog.ContainsKey(v) || !current.ContainsKey(v))
             .Distinct().Order().ToList();
