@@ -104,7 +104,8 @@ internal static class FidelityHarness
         var data = new List<string>();
         foreach (var table in tables)
         {
-            await using var rows = new NpgsqlCommand($"SELECT coalesce(string_agg(t::text, ' | ' ORDER BY t::text), '') FROM {table} t", connection);
+            await using var rows = new NpgsqlCommand(
+                $"SELECT coalesce(string_agg(t::text, ' | ' ORDER BY t::text), '') FROM {table} t", connection);
             data.Add($"{table}: {await rows.ExecuteScalarAsync()}");
         }
 
@@ -121,7 +122,7 @@ internal static class FidelityHarness
         Assert.True(differences.Count == 0, $"{when}:\n" + Db.Describe(differences));
     }
 
-    /// <summary>Compiles <paramref name="source"/> into <paramref name="folder"/>/<paramref name="name"/>.dll with these references.</summary>
+    /// <summary>Compiles <paramref name="source"/> into <paramref name="folder"/>/<paramref name="name"/>.dll.</summary>
     public static string CompileInto(string folder, string name, string source, IEnumerable<string> references)
     {
         var trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);

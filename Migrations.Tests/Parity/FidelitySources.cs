@@ -256,7 +256,8 @@ internal static class FidelitySources
                 public override void Up()
                 {
                     Create.Table("cs_log").WithColumn("has_connection").AsBoolean();
-                    Insert.IntoTable("cs_log").Row(new { has_connection = ConnectionString?.Contains("Database=", StringComparison.OrdinalIgnoreCase) == true });
+                    var has = ConnectionString?.Contains("Database=", StringComparison.OrdinalIgnoreCase) == true;
+                    Insert.IntoTable("cs_log").Row(new { has_connection = has });
                 }
 
                 public override void Down() => Delete.Table("cs_log");

@@ -169,9 +169,10 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
             Assert.Equal(first, json.RootElement.GetProperty("current").GetInt64());
         }
 
-        var reference = await FidelityHarness.ReadAsync(fmOnly, Table(selection));
-        FidelityHarness.AssertSame(reference, await FidelityHarness.ReadAsync(fmThenOurs, Table(selection)), "FluentMigrator, then the runner");
-        FidelityHarness.AssertSame(reference, await FidelityHarness.ReadAsync(oursThenFm, Table(selection)), "the runner, then FluentMigrator");
+        var table = Table(selection);
+        var reference = await FidelityHarness.ReadAsync(fmOnly, table);
+        FidelityHarness.AssertSame(reference, await FidelityHarness.ReadAsync(fmThenOurs, table), "FluentMigrator, then the runner");
+        FidelityHarness.AssertSame(reference, await FidelityHarness.ReadAsync(oursThenFm, table), "the runner, then FluentMigrator");
     }
 
     [Fact]
@@ -204,7 +205,8 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
         using var json = JsonDocument.Parse(status.Out);
         Assert.Equal(loaded, json.RootElement.GetProperty("migrations").EnumerateArray().Select(m => m.GetProperty("version").GetInt64()));
         Assert.True(preview.ExitCode == ExitCodes.Success, preview.ToString());
-        foreach (var version in Set(new MigrationSelection { Namespace = "Fidelity.Tags", Tags = ["a", "b"] }).Entries.Select(e => e.Version))
+        var every = Set(new MigrationSelection { Namespace = "Fidelity.Tags", Tags = ["a", "b"] }).Entries.Select(e => e.Version);
+        foreach (var version in every)
         {
             Assert.Equal(loaded.Contains(version), preview.Out.Contains($"up {version} ", StringComparison.Ordinal));
         }
