@@ -36,9 +36,13 @@ internal static class FidelityHarness
         Cli.RunAsync(database, [.. args, "--assembly", AssemblyPath]);
 
     /// <summary>FluentMigrator's own runner on the fidelity assembly, with the options the selection stands for.</summary>
-    public static void Reference(string connectionString, MigrationSelection selection, Action<IMigrationRunner> run)
+    public static void Reference(string connectionString, MigrationSelection selection, Action<IMigrationRunner> run) =>
+        Reference(Assembly, connectionString, selection, run);
+
+    /// <summary>FluentMigrator's own runner on <paramref name="assembly"/>, with the options the selection stands for.</summary>
+    public static void Reference(
+        Assembly assembly, string connectionString, MigrationSelection selection, Action<IMigrationRunner> run)
     {
-        var assembly = Assembly;
         using var services = new ServiceCollection()
             .AddFluentMigratorCore()
             .ConfigureRunner(rb => rb.AddPostgres15_0().WithGlobalConnectionString(connectionString).ScanIn(assembly).For.All())
