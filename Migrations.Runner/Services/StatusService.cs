@@ -53,14 +53,16 @@ public sealed class StatusService(MigrationSet migrations, string connectionStri
                 return await RunState.ReadAsync(connection, migrations.VersionTable, withInvalidIndexes: false, cancellationToken);
             },
             () => MigrationChecksums.ComputeAll(migrations));
-        return Build(migrations.Catalog.Entries, facts.Applied, UpPlanner.Changed(migrations.Catalog, checksums, facts), facts.TableExists);
+        var catalog = migrations.Catalog;
+        return Build(catalog.Entries, facts.Applied, UpPlanner.Changed(catalog, checksums, facts), facts.TableExists, catalog.Excluded);
     }
 
     internal static StatusReport Build(
         IReadOnlyList<MigrationEntry> catalog,
         IReadOnlyList<AppliedMigration> applied,
         IReadOnlyList<ChecksumMismatch> changed,
-        bool tableExists)
+        bool tableExists,
+        IReadOnlySet<long>? excluded = null)
     {
         var appliedByVersion = applied.ToDictionary(a => a.Version);
         var rows = catalog
@@ -68,7 +70,8 @@ public sealed class StatusService(MigrationSet migrations, string connectionStri
                 ? new MigrationStatusRow(m.Version, m.Name, m.Description, m.Transactional, MigrationState.Applied, a.AppliedOnUtc)
                 : new MigrationStatusRow(m.Version, m.Name, m.Description, m.Transactional, MigrationState.Pending, null))
             .ToList();
-        var known = catalog.Select(m => m.Version).ToHashSet();
+        // A version the selection leaves out (another tag or namespace) is the assembly's own, not unknown.
+        var known = catalog.Select(m => m.Version).Concat(excluded ?? new HashSet<long>()).ToHashSet();
         return new StatusReport(
             applied.Count == 0 ? null : applied.Max(a => a.Version),
             catalog.Count == 0 ? 0 : catalog.Max(m => m.Version),

@@ -23,6 +23,7 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
 
         await UpBothAsync(ours, theirs, selection);
         var first = await SameAsync(ours, theirs, selection, "after the first up");
+        var validate = await FidelityHarness.RunAsync(ours, ["validate", .. FidelityHarness.Options(selection)]);
         await UpBothAsync(ours, theirs, selection);
         var second = await SameAsync(ours, theirs, selection, "after the second up");
         await DownBothAsync(ours, theirs, selection);
@@ -30,6 +31,7 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
 
         // Constraints read the VersionInfo the run began with: the first run held some back, the second let some through,
         // and one (a custom constraint on a profile never asked for) never runs.
+        Assert.True(validate.ExitCode == ExitCodes.Success, validate.ToString());
         var catalog = Set(selection).Entries.Count;
         Assert.InRange(Count(first.Versions), 1, Count(second.Versions) - 1);
         Assert.True(Count(second.Versions) < catalog, second.Versions);
@@ -42,6 +44,24 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
     {
         var selection = new MigrationSelection { Namespace = "Fidelity.Tags", Tags = tag is null ? [] : [tag] };
         await RoundTripAsync(selection);
+    }
+
+    [Fact]
+    public async Task Versions_applied_under_other_tags_are_neither_unknown_nor_pending_to_the_other_verbs()
+    {
+        var database = await db.CreateDatabaseAsync();
+        string[] tags = ["--namespace", "Fidelity.Tags"];
+
+        var up = await FidelityHarness.RunAsync(database, ["up", .. tags, "--tags", "a"]);
+        var results = new[]
+        {
+            await FidelityHarness.RunAsync(database, ["status", "--check", .. tags]),
+            await FidelityHarness.RunAsync(database, ["validate", .. tags]),
+            await FidelityHarness.RunAsync(database, ["up", .. tags]),
+        };
+
+        Assert.True(up.ExitCode == ExitCodes.Success, up.ToString());
+        Assert.All(results, r => Assert.True(r.ExitCode == ExitCodes.Success, r.ToString()));
     }
 
     [Fact]
