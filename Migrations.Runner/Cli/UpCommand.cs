@@ -42,7 +42,10 @@ internal static class UpCommand
             if (!run.Settings.IsLocal && !run.Parse.GetValue(allowRisky))
             {
                 var request = new PlanRequest(
-                    run.Parse.GetValue(target), run.Parse.GetValue(outOfOrder), run.Parse.GetValue(ignoreUnknown), run.Parse.GetValue(dropInvalid));
+                    run.Parse.GetValue(target),
+                    run.Parse.GetValue(outOfOrder),
+                    run.Parse.GetValue(ignoreUnknown),
+                    run.Parse.GetValue(dropInvalid));
                 await PlanCommand.CheckBeforeUpAsync(run, connection, request, run.Parse.GetValue(failOn), ct);
             }
 
