@@ -9,7 +9,7 @@ namespace Migrations.Tests.Plan;
 /// What <c>plan</c> measures for each kind of finding, on a scratch copy of a target whose tables hold 200 000 rows:
 /// each finding named, with the lock the server granted, what it blocks, what it grows with and the target's size.
 /// </summary>
-public sealed class PlanFindingTests(PlanTarget target) : IClassFixture<PlanTarget>
+public sealed partial class PlanTests(PlanTarget target) : IClassFixture<PlanTarget>
 {
     private const long LargeRows = 200_000;
 
