@@ -43,7 +43,9 @@ public sealed class PlanRulesTests
     [InlineData("SET lock_timeout = 0", 0)]
     public void The_lock_timeout_a_migration_sets_is_read(string sql, long milliseconds)
     {
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), StaticRules.Read(["SELECT 1", sql + "; ALTER TABLE t ADD c int"]).LockTimeout);
+        var reading = StaticRules.Read(["SELECT 1", sql + "; ALTER TABLE t ADD c int"]);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), reading.LockTimeout);
     }
 
     [Theory]
