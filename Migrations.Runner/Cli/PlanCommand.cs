@@ -100,7 +100,16 @@ internal static class PlanCommand
         ArgumentNullException.ThrowIfNull(run);
         IReadOnlyList<FailOnRule> thresholds = rules is { Length: > 0 } ? rules : FailOnRule.DefaultForUp;
         var options = run.RunOptions();
-        var report = await new PlanService(run.Migrations, connection, options).PlanAsync(request, cancellationToken: ct);
+        PlanReport report;
+        try
+        {
+            report = await new PlanService(run.Migrations, connection, options).PlanAsync(request, cancellationToken: ct);
+        }
+        catch (RunnerErrorException e) when (e.Error is ScratchDatabaseRefused refused)
+        {
+            throw new RunnerErrorException(new UpCheckImpossible(run.Settings.Environment, refused), e);
+        }
+
         var risky = report.Migrations
             .Where(m => m.Reviewed is null)
             .SelectMany(m => m.Findings.Where(f => thresholds.Any(r => r.Matches(f))).Select(f => new RiskyFinding(m.Migration, f)))

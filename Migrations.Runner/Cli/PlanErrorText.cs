@@ -25,6 +25,11 @@ internal static class PlanErrorText
                 + (f.Finding.Table is { } table ? $" of {table} ({PlanText.Size(f.Finding.Size)})" : "")
                 + (f.Finding.Detail is { } detail ? $", {detail}" : "")
                 + $"; blocks {PlanText.Blocks(f.Finding.Blocks)} under {PlanText.Mode(f.Finding.Lock)}")]),
+        UpCheckImpossible e => new(
+            $"cannot check the pending migrations before migrating in the {e.Environment} environment: no scratch database "
+            + $"on {e.Cause.Host}:{e.Cause.Port} ({e.Cause.SqlState} {e.Cause.Message}); nothing was applied",
+            "grant CREATEDB to the runner's role (the check measures the migrations on a scratch database it drops), or run "
+            + "'plan --shadow-connection CS' on a server where it may, then up with --allow-risky"),
         _ => null,
     };
 }

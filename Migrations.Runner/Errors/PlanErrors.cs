@@ -13,3 +13,6 @@ public sealed record RiskyFinding(MigrationEntry Migration, PlanFinding Finding)
 
 /// <summary>Up refused, outside the local environments, to apply migrations whose findings reach the threshold.</summary>
 public sealed record RiskyMigrationsRefused(string Environment, IReadOnlyList<RiskyFinding> Findings) : RunnerError;
+
+/// <summary>Up's check could not run outside the local environments: no scratch database could be created.</summary>
+public sealed record UpCheckImpossible(string Environment, ScratchDatabaseRefused Cause) : RunnerError;
