@@ -2,7 +2,7 @@ namespace Migrations.Tests.Plan;
 
 /// <summary>
 /// Migrations for the plan tests, compiled in process: version 1 builds the tables (filled by the fixture), each later
-/// one does one thing plan must find (or, 19 to 22, must not), 99 fails. The class declares its own [Reviewed], as an
+/// one does one thing plan must find (or, the Safe ones, must not), 99 fails. The class declares its own [Reviewed], as an
 /// assembly that does not reference Migrations.Authoring would: the runner matches it by name.
 /// </summary>
 public static class PlanSamples
@@ -28,6 +28,14 @@ public static class PlanSamples
     public const long SafeConcurrentIndex = 20;
     public const long SafeNotValid = 21;
     public const long SafeValidate = 22;
+    public const long SafeConstantDefault = 23;
+    public const long UniqueConstraint = 24;
+    public const long SafeNotNullCheck = 25;
+    public const long SafeNotNullValidate = 26;
+    public const long SafeSetNotNull = 27;
+
+    /// <summary>The last version the shared plan measures: all but the failing one.</summary>
+    public const long LastPlanned = SafeSetNotNull;
     public const long Fails = 99;
 
     public const string Source = """
@@ -147,6 +155,22 @@ public static class PlanSamples
 
         [Migration(22)]
         public sealed class M22_SafeValidate() : Sql("ALTER TABLE events VALIDATE CONSTRAINT events_payload_check");
+
+        [Migration(23)]
+        public sealed class M23_SafeConstantDefault() : Sql("ALTER TABLE orders ADD COLUMN priority int DEFAULT 10");
+
+        [Migration(24)]
+        public sealed class M24_UniqueConstraint() : Sql("ALTER TABLE events ADD CONSTRAINT events_payload_key UNIQUE (payload)");
+
+        [Migration(25)]
+        public sealed class M25_SafeNotNullCheck() : Sql(
+            "ALTER TABLE events ADD CONSTRAINT events_payload_not_null CHECK (payload IS NOT NULL) NOT VALID");
+
+        [Migration(26)]
+        public sealed class M26_SafeNotNullValidate() : Sql("ALTER TABLE events VALIDATE CONSTRAINT events_payload_not_null");
+
+        [Migration(27)]
+        public sealed class M27_SafeSetNotNull() : Sql("ALTER TABLE events ALTER COLUMN payload SET NOT NULL");
 
         [Migration(99)]
         public sealed class M99_Fails() : Sql("ALTER TABLE no_such_table ADD COLUMN x int");

@@ -183,9 +183,23 @@ public sealed partial class PlanTests(PlanTarget target) : IClassFixture<PlanTar
     [InlineData(SafeConcurrentIndex)]
     [InlineData(SafeNotValid)]
     [InlineData(SafeValidate)]
+    [InlineData(SafeConstantDefault)]
+    [InlineData(SafeNotNullCheck)]
+    [InlineData(SafeNotNullValidate)]
+    [InlineData(SafeSetNotNull)]
     public void A_safe_migration_has_no_finding(long version)
     {
         Assert.True(target.Findings(version).Count == 0, string.Join("\n", target.Findings(version)));
+    }
+
+    [Fact]
+    public void A_unique_constraint_is_reported_as_the_index_it_builds_with_the_lock_it_holds()
+    {
+        var index = target.Finding(UniqueConstraint, "index");
+
+        Assert.Equal("public.events_payload_key", index.GetProperty("detail").GetString());
+        Assert.Equal("AccessExclusiveLock", index.GetProperty("lock").GetString());
+        Assert.Equal("readsAndWrites", index.GetProperty("blocks").GetString());
     }
 
     [Fact]
