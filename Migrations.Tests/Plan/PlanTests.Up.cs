@@ -45,6 +45,36 @@ public sealed partial class PlanTests
     }
 
     [Fact]
+    public async Task Up_outside_Development_says_so_and_applies_nothing_when_its_check_cannot_create_a_scratch_database()
+    {
+        var role = "plan_owner_" + Guid.NewGuid().ToString("N")[..8];
+        var name = "plan_" + Guid.NewGuid().ToString("N")[..12];
+        await target.Db.ExecuteOnServerAsync($"CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'Plan-Owner-7d1e'");
+        await target.Db.ExecuteOnServerAsync($"CREATE DATABASE {name} OWNER {role}");
+        var database = new NpgsqlConnectionStringBuilder(target.Db.ConnectionStringFor(name))
+        {
+            Username = role,
+            Password = "Plan-Owner-7d1e",
+        }.ConnectionString;
+        try
+        {
+            var result = await Cli.RunAsync(database, "up", "--to", "1001", "-e", "Staging", "--assembly", Cli.SamplesAssembly);
+
+            Assert.True(result.ExitCode == ExitCodes.Failure, result.ToString());
+            Assert.Contains(
+                "cannot check the pending migrations before migrating in the Staging environment", result.Error, StringComparison.Ordinal);
+            Assert.Contains("42501", result.Error, StringComparison.Ordinal);
+            Assert.Contains("grant CREATEDB", result.Error, StringComparison.Ordinal);
+            Assert.Equal(0L, await Db.ScalarAsync<long>(database, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await target.Db.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        }
+    }
+
+    [Fact]
     public async Task A_migration_that_times_out_on_a_lock_is_retried_in_a_clean_transaction_until_the_lock_is_released()
     {
         var copy = await target.CopyAsync();
