@@ -6,7 +6,7 @@ namespace Migrations.Runner.Analysis;
 /// </summary>
 internal static class Effects
 {
-    public static (IReadOnlyList<RelationLock> Locks, IReadOnlyList<PlanFinding> Findings) Read(
+    public static (IReadOnlyList<RelationLock> Locks, IReadOnlyList<PlanFinding> Findings, IReadOnlyList<BuiltIndex> Indexes) Read(
         CatalogState before,
         CatalogState after,
         IReadOnlyDictionary<uint, string>? locks,
@@ -58,14 +58,21 @@ internal static class Effects
             }
         }
 
-        foreach (var (oid, index) in after.Relations.Where(r => r.Value.IsIndex && !before.Relations.ContainsKey(r.Key)))
+        var built = new List<BuiltIndex>();
+        foreach (var index in after.Relations.Values.Where(r => r.IsIndex && !before.Relations.ContainsKey(r.Oid)))
         {
             var name = ShortName(index.Name);
             var rebuilt = before.Relations.Values.Any(r => r.Name == index.Name)
                 && before.Relations.TryGetValue(index.Table, out var rewritten)
                 && findings.Any(f => f.Kind == FindingKind.Rewrite && f.Table == rewritten.Name);
             var concurrently = locks is null && (sql.ConcurrentIndexes.Contains(name) || sql.ConcurrentIndexes.Contains("*"));
-            if (before.Relations.TryGetValue(index.Table, out var table) && !rebuilt && !concurrently)
+            if (!before.Relations.TryGetValue(index.Table, out var table) || rebuilt)
+            {
+                continue;
+            }
+
+            built.Add(new BuiltIndex(index.Name, table.Name, concurrently));
+            if (!concurrently)
             {
                 findings.Add(Found(
                     FindingKind.IndexBuilt, table.Name, index.Name, Blocks.Writes, Scales.Bytes, SafeRewrite.CreateIndexConcurrently));
@@ -136,7 +143,7 @@ internal static class Effects
                     Measured: true, l.Size)));
         }
 
-        return (measuredLocks, findings);
+        return (measuredLocks, findings, built);
     }
 
     private static PlanFinding Static(StaticFinding finding, Dictionary<string, string> lockOf, Func<string, RelationSize?> sizeOf)

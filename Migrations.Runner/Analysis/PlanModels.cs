@@ -128,6 +128,12 @@ public sealed record PlanFinding(
     public bool OnEmptyTable => Table is not null && (Size is null || Size.Rows == 0);
 }
 
+/// <summary>An index a migration built on a table that existed before it.</summary>
+/// <param name="Index">Schema-qualified name.</param>
+/// <param name="Table">Schema-qualified name.</param>
+/// <param name="Concurrently">Built with CONCURRENTLY, outside a transaction: writes went on meanwhile.</param>
+public sealed record BuiltIndex(string Index, string Table, bool Concurrently);
+
 /// <summary>One pending migration as measured on the scratch database.</summary>
 /// <param name="Migration">The migration.</param>
 /// <param name="InTransaction">
@@ -144,7 +150,11 @@ public sealed record MigrationPlan(
     IReadOnlyList<string> Statements,
     IReadOnlyList<RelationLock> Locks,
     IReadOnlyList<PlanFinding> Findings,
-    string? Reviewed);
+    string? Reviewed)
+{
+    /// <summary>The indexes it built on existing tables, concurrently or not.</summary>
+    public IReadOnlyList<BuiltIndex> Indexes { get; init; } = [];
+}
 
 /// <summary>What each pending migration will lock, rewrite and scan on the target, in the order up runs them.</summary>
 /// <param name="Database">The target database's name.</param>

@@ -192,8 +192,11 @@ public sealed class PlanService(MigrationSet migrations, string connectionString
                     e);
             }
 
-            var (measuredLocks, findings) = Effects.Read(before, after, locks, StaticRules.Read(statements), lockTimeout, sizeOf);
-            return new MigrationPlan(migration.Entry, inTransaction, statements, measuredLocks, findings, ReviewedReason(migration.Type));
+            var (measuredLocks, findings, indexes) = Effects.Read(before, after, locks, StaticRules.Read(statements), lockTimeout, sizeOf);
+            return new MigrationPlan(migration.Entry, inTransaction, statements, measuredLocks, findings, ReviewedReason(migration.Type))
+            {
+                Indexes = indexes,
+            };
         }
     }
 }

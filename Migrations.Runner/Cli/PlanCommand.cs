@@ -136,6 +136,7 @@ internal static class PlanCommand
                 m.InTransaction,
                 m.Reviewed,
                 Locks = m.Locks.Select(l => new { l.Table, l.Mode, l.Blocks, l.Size?.Rows, l.Size?.Bytes }),
+                m.Indexes,
                 Findings = m.Findings.Select(f => new
                 {
                     Kind = PlanThresholds.Names[f.Kind],

@@ -68,6 +68,11 @@ internal static class PlanText
                 output.WriteLine($"        lock  {held.Table}  {Mode(held.Mode)} (blocks {Blocks(held.Blocks)}; {Size(held.Size)})");
             }
 
+            foreach (var index in plan.Indexes.Where(i => i.Concurrently))
+            {
+                output.WriteLine($"        index {index.Index} on {index.Table} built concurrently (writes go on)");
+            }
+
             if (plan.Findings.Count == 0)
             {
                 output.WriteLine("        no findings");

@@ -205,7 +205,11 @@ public sealed partial class PlanTests(PlanTarget target) : IClassFixture<PlanTar
     [Fact]
     public void A_concurrent_index_build_runs_statement_by_statement_and_says_so()
     {
+        var index = Assert.Single(target.Migration(SafeConcurrentIndex).GetProperty("indexes").EnumerateArray());
+
         Assert.False(target.Migration(SafeConcurrentIndex).GetProperty("inTransaction").GetBoolean());
+        Assert.Equal("public.orders_account_idx", index.GetProperty("index").GetString());
+        Assert.True(index.GetProperty("concurrently").GetBoolean());
         Assert.True(target.Migration(SafeNotValid).GetProperty("inTransaction").GetBoolean());
     }
 
