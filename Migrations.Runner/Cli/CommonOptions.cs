@@ -87,6 +87,13 @@ internal sealed class CommonOptions
         DefaultValueFactory = _ => 0,
     };
 
+    public Option<int> LockRetries { get; } = new("--lock-retries")
+    {
+        Description = "Try a migration that fails on lock_timeout (55P03) again, up to N times, each in a clean transaction "
+            + "after a doubling delay from 0.25 s (default 0: fail at once)",
+        DefaultValueFactory = _ => 0,
+    };
+
     public Option<bool> Yes { get; } = new("--yes", "-y")
     {
         Description = "Confirm this destructive verb in an environment other than "
@@ -105,6 +112,14 @@ internal sealed class CommonOptions
 
     public CommonOptions()
     {
+        LockRetries.Parses("a whole number of retries");
+        LockRetries.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var value) && value < 0)
+            {
+                r.AddError("--lock-retries must be 0 or more");
+            }
+        });
         foreach (var seconds in new[] { LockTimeout, DatabaseLockTimeout, StatementTimeout })
         {
             seconds.Parses(Numbers.Seconds);
@@ -134,7 +149,7 @@ internal sealed class CommonOptions
     }
 
     /// <summary>The options of verbs that run migrations: the runner's lock wait and the migration session's timeouts.</summary>
-    public IEnumerable<Option> Migrating => [LockTimeout, DatabaseLockTimeout, StatementTimeout];
+    public IEnumerable<Option> Migrating => [LockTimeout, DatabaseLockTimeout, StatementTimeout, LockRetries];
 
     /// <summary>A target version: 0 (none) or more.</summary>
     public static Option<long?> Target(string description)

@@ -127,6 +127,10 @@ internal sealed class Invocation
                 $"waiting for the migration lock held by {ErrorText.Holder(holder)} ({waited.TotalSeconds:0} s so far)"),
         },
         OnStep = step => Out.WriteLine(Report.Step(step)),
+        LockRetries = Parse.GetValue(_options.LockRetries),
+        OnLockRetry = retry => Error(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"lock timeout: {retry.Migration.Version} {retry.Migration.Name} could not get its locks ({retry.Message}); rolled back, "
+            + $"retry {retry.Retry} of {retry.Retries} in {retry.Delay.TotalSeconds:0.##} s")),
         OnNote = note => Error("note: " + note switch
         {
             InvalidIndexDropped dropped => $"dropped INVALID index {dropped.Index}",

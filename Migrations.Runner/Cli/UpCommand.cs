@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Migrations.Runner.Analysis;
 using Migrations.Runner.Services;
 
 namespace Migrations.Runner.Cli;
@@ -21,9 +22,14 @@ internal static class UpCommand
             Description = "Migrate even though VersionInfo records versions this assembly does not have (UNKNOWN in status), "
                 + "instead of refusing",
         };
+        var allowRisky = new Option<bool>("--allow-risky")
+        {
+            Description = "Outside Development, apply migrations whose 'plan' findings reach the threshold, instead of refusing",
+        };
+        var failOn = PlanCommand.FailOn("up");
         var command = new Command("up", "Apply pending migrations in version order, each in its own transaction")
         {
-            target, outOfOrder, dropInvalid, ignoreUnknown,
+            target, outOfOrder, dropInvalid, ignoreUnknown, allowRisky, failOn,
         };
         foreach (var option in options.Migrating)
         {
@@ -33,6 +39,16 @@ internal static class UpCommand
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
             var connection = await run.ConnectionStringAsync(ct);
+            if (!run.Settings.IsLocal && !run.Parse.GetValue(allowRisky))
+            {
+                var request = new PlanRequest(
+                    run.Parse.GetValue(target),
+                    run.Parse.GetValue(outOfOrder),
+                    run.Parse.GetValue(ignoreUnknown),
+                    run.Parse.GetValue(dropInvalid));
+                await PlanCommand.CheckBeforeUpAsync(run, connection, request, run.Parse.GetValue(failOn), ct);
+            }
+
             var service = new MigrationService(run.Migrations, connection, run.RunOptions());
             var result = await service.UpAsync(
                 run.Parse.GetValue(target),

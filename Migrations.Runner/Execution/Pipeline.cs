@@ -12,7 +12,8 @@ namespace Migrations.Runner.Execution;
 public sealed record MigrationStep(MigrationEntry Migration, TimeSpan Elapsed);
 
 /// <summary>What a pipeline reports while it runs; all optional.</summary>
-internal sealed record PipelineObserver(Action<MigrationStep>? OnStep = null, TextWriter? Verbose = null);
+internal sealed record PipelineObserver(
+    Action<MigrationStep>? OnStep = null, TextWriter? Verbose = null, int LockRetries = 0, Action<LockRetry>? OnLockRetry = null);
 
 /// <summary>
 /// One run of migrations over the migration session. Transactional migrations are pipelined: the statements of
@@ -24,7 +25,7 @@ internal sealed record PipelineObserver(Action<MigrationStep>? OnStep = null, Te
 /// Batches double from one migration: the first lines of a run print as soon as they land, and a long run costs a
 /// handful of round trips, not one or more per migration. While the server runs one batch, this thread builds the next.
 /// </summary>
-internal sealed class Pipeline
+internal sealed partial class Pipeline
 {
     /// <summary>The most migrations one command carries.</summary>
     public const int LargestBatch = 256;
@@ -88,7 +89,7 @@ internal sealed class Pipeline
     /// A migration failed (<see cref="MigrationFailed"/>); the steps before it stay landed.
     /// </exception>
     /// <exception cref="OperationCanceledException">Cancelled between migrations; what was sent has landed.</exception>
-    public IReadOnlyList<MigrationStep> Run(
+    private List<MigrationStep> RunOnce(
         IReadOnlyList<MigrationDefinition> plan,
         bool up,
         Func<MigrationDefinition, Bookkeeping> bookkeeping,

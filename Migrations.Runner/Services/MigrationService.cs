@@ -180,7 +180,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             new NpgsqlChannel(session.Connection),
             migrations.Catalog,
             migrations.Assemblies,
-            new PipelineObserver(_options.OnStep, _options.Verbose),
+            new PipelineObserver(_options.OnStep, _options.Verbose, _options.LockRetries, _options.OnLockRetry),
             session.ResetSql,
             connectionString);
 

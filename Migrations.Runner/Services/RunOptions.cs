@@ -13,6 +13,12 @@ public sealed record RunOptions
     /// <summary>Hears what the run did besides migrating (e.g. dropping an INVALID index).</summary>
     public Action<RunNote> OnNote { get; init; } = _ => { };
 
+    /// <summary>How many times a transactional migration that fails on lock_timeout (55P03) is tried again.</summary>
+    public int LockRetries { get; init; }
+
+    /// <summary>Hears each retry on lock_timeout before its delay.</summary>
+    public Action<LockRetry> OnLockRetry { get; init; } = _ => { };
+
     /// <summary>Receives every statement sent, with --verbose.</summary>
     public TextWriter? Verbose { get; init; }
 }
