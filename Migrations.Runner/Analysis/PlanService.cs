@@ -53,7 +53,7 @@ public sealed class PlanService(MigrationSet migrations, string connectionString
         Dictionary<string, RelationSize> sizes;
         await using (var target = await Database.OpenForCatalogAsync(connectionString, cancellationToken))
         {
-            facts = await RunState.ReadAsync(target, withInvalidIndexes: true, cancellationToken);
+            facts = await RunState.ReadAsync(target, migrations.VersionTable, withInvalidIndexes: true, cancellationToken);
             sizes = await SizesAsync(target, cancellationToken);
         }
 
