@@ -14,7 +14,7 @@ internal sealed partial class ScriptPlan
                 Emit(Phase.DropFunctions, $"DROP {KindWord(old!)} {Sql.Name(old!.Schema, old.Name)}({old.ArgumentTypes})");
             }
 
-            if (current is null || (!dropped && old!.Definition == current.Definition))
+            if (current is null || (!dropped && old is not null && old.Definition == current.Definition))
             {
                 continue;
             }
@@ -53,7 +53,7 @@ internal sealed partial class ScriptPlan
             var name = Sql.Name(view.Schema, view.Name);
             if (before.TryGetValue(view.QualifiedName, out var old) && !_droppedViews.Contains(view.QualifiedName))
             {
-                if (old.Options != view.Options)
+                if (!old.Options.Equals(view.Options))
                 {
                     var keys = view.Options.Select(o => o.Split('=')[0]).ToHashSet(StringComparer.Ordinal);
                     var reset = old.Options.Select(o => o.Split('=')[0]).Where(k => !keys.Contains(k)).ToList();

@@ -9,6 +9,15 @@ internal sealed partial class ScriptPlan
             .ToDictionary(t => t.QualifiedName, StringComparer.Ordinal);
         var newTables = To.Tables.Select(t => t.QualifiedName).ToHashSet(StringComparer.Ordinal);
 
+        // Tables dropped together may reference each other: their foreign keys go first.
+        foreach (var table in From.Tables.Where(t => _droppedTables.Contains(t.QualifiedName)))
+        {
+            foreach (var key in table.Constraints.Where(c => c.Kind == ConstraintKind.ForeignKey && c.ReferencedTable != table.QualifiedName))
+            {
+                Emit(Phase.DropForeignKeys, $"ALTER TABLE {Sql.Name(table.Schema, table.Name)} DROP CONSTRAINT {Sql.Ident(key.Name)}");
+            }
+        }
+
         // Dropped first from parents (a child's inherited copy goes with its parent's, hence IF EXISTS on children).
         foreach (var table in ByDepth(From).Where(t => oldTables.ContainsKey(t.QualifiedName)))
         {
@@ -77,7 +86,11 @@ internal sealed partial class ScriptPlan
     private void Indexes()
     {
         var after = To.Indexes.Where(i => !BacksConstraint(To, i)).ToDictionary(i => i.QualifiedName, StringComparer.Ordinal);
-        foreach (var index in From.Indexes.Where(i => !BacksConstraint(From, i)))
+        var depthBefore = ByDepth(From).Select((t, i) => (t.QualifiedName, i))
+            .ToDictionary(p => p.QualifiedName, p => p.i, StringComparer.Ordinal);
+        // Parents' first: a partition's index attached to its parent's goes with it (hence IF EXISTS on partitions).
+        foreach (var index in From.Indexes.Where(i => !BacksConstraint(From, i))
+            .OrderBy(i => depthBefore.GetValueOrDefault($"{i.Schema}.{i.Table}")))
         {
             var relation = $"{index.Schema}.{index.Table}";
             if (_droppedTables.Contains(relation) || _droppedViews.Contains(relation)

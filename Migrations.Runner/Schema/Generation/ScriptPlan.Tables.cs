@@ -47,7 +47,11 @@ internal sealed partial class ScriptPlan
         }
         else
         {
-            var columns = table.Columns.OrderBy(c => c.Position).Select(c => "    " + ColumnDefinition(table, c));
+            // Inherited columns come from the parents, with their defaults and generation expressions.
+            var inherited = To.Tables.Where(t => table.Inherits.Contains(t.QualifiedName)).SelectMany(t => t.Columns)
+                .Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            var columns = table.Columns.Where(c => !inherited.Contains(c.Name)).OrderBy(c => c.Position)
+                .Select(c => "    " + ColumnDefinition(table, c));
             text = $"CREATE {unlogged}TABLE {name} (\n{string.Join(",\n", columns)}\n)";
             if (table.Inherits.Count > 0)
             {
@@ -125,7 +129,7 @@ internal sealed partial class ScriptPlan
             Emit(Phase.AlterTables, $"ALTER TABLE {name} SET {(table.Unlogged ? "UNLOGGED" : "LOGGED")}");
         }
 
-        if (old.Options != table.Options)
+        if (!old.Options.Equals(table.Options))
         {
             var keys = table.Options.Select(o => o.Split('=')[0]).ToHashSet(StringComparer.Ordinal);
             var reset = old.Options.Select(o => o.Split('=')[0]).Where(k => !keys.Contains(k)).ToList();
@@ -146,7 +150,7 @@ internal sealed partial class ScriptPlan
             Emit(Phase.AlterTables, $"ALTER TABLE {Sql.Name(parent.Schema, parent.Name)} DETACH PARTITION {name}");
             Emit(Phase.AlterTables, $"ALTER TABLE {Sql.Name(parent.Schema, parent.Name)} ATTACH PARTITION {name} {table.PartitionBound}");
         }
-        else if (old.Inherits != table.Inherits && table.Kind != TableKind.Partition)
+        else if (!old.Inherits.Equals(table.Inherits) && table.Kind != TableKind.Partition)
         {
             foreach (var parent in old.Inherits.Except(table.Inherits).Select(p => Sql.SplitName(p)))
             {

@@ -68,7 +68,7 @@ internal sealed partial class ScriptPlan
                 var attributes = current.Attributes.Select(Attribute);
                 Emit(Phase.CreateTypes, $"CREATE TYPE {Sql.Name(current.Schema, current.Name)} AS ({string.Join(", ", attributes)})");
             }
-            else if (old.Attributes != current.Attributes)
+            else if (!old.Attributes.Equals(current.Attributes))
             {
                 var name = Sql.Name(current.Schema, current.Name);
                 var after = current.Attributes.ToDictionary(a => a.Name, StringComparer.Ordinal);
@@ -104,7 +104,7 @@ internal sealed partial class ScriptPlan
             return;
         }
 
-        if (old.Labels == current.Labels)
+        if (old.Labels.Equals(current.Labels))
         {
             return;
         }
@@ -167,7 +167,7 @@ internal sealed partial class ScriptPlan
         {
             if (old is not null)
             {
-                Destroy(Phase.DropTypes, $"DROP DOMAIN {name}",
+                Destroy(Phase.DropSequences, $"DROP DOMAIN {name}",
                     $"domain {old.QualifiedName} changes its type: it is dropped and created again, and columns of it refuse the drop");
             }
 
