@@ -40,6 +40,13 @@ public static class GenerationCases
         CREATE TRIGGER items_touch BEFORE UPDATE ON gen_base.items FOR EACH ROW EXECUTE FUNCTION gen_base.audit_touch();
         ALTER TABLE gen_base.items ENABLE ROW LEVEL SECURITY;
         CREATE POLICY items_read ON gen_base.items FOR SELECT TO PUBLIC USING (true);
+        CREATE COLLATION gen_base.seed_collation (provider = libc, locale = 'C');
+        CREATE AGGREGATE gen_base.concat_all(text) (SFUNC = textcat, STYPE = text, INITCOND = '');
+        CREATE TEXT SEARCH CONFIGURATION gen_base.seed_search (COPY = english);
+        CREATE TEXT SEARCH DICTIONARY gen_base.seed_stem (TEMPLATE = snowball, language = 'english');
+        CREATE RULE refs_no_update AS ON UPDATE TO gen_base.item_refs DO INSTEAD NOTHING;
+        CREATE STATISTICS gen_base.seed_stats (dependencies) ON total, qty FROM gen_base.items;
+        CREATE PUBLICATION gen_seed_publication FOR TABLE public.sessions WITH (publish = 'insert');
         """;
 
     private static readonly (string Name, string Sql)[] Table =
@@ -169,6 +176,42 @@ public static class GenerationCases
         ("policy dropped", "DROP POLICY items_read ON gen_base.items"),
         ("policy changed", "ALTER POLICY items_read ON gen_base.items USING (colour <> 'red')"),
         ("policy comment added", "COMMENT ON POLICY items_read ON gen_base.items IS 'everyone reads'"),
+        ("collation added", "CREATE COLLATION gen_base.sort_c (provider = libc, locale = 'C')"),
+        ("collation dropped", "DROP COLLATION gen_base.seed_collation"),
+        ("collation comment added", "COMMENT ON COLLATION gen_base.seed_collation IS 'bytewise'"),
+        ("aggregate added", "CREATE AGGREGATE gen_base.product(integer) (SFUNC = int4mul, STYPE = integer, INITCOND = '1')"),
+        ("aggregate dropped", "DROP AGGREGATE gen_base.concat_all(text)"),
+        ("aggregate changed", """
+            DROP AGGREGATE gen_base.concat_all(text);
+            CREATE AGGREGATE gen_base.concat_all(text) (SFUNC = textcat, STYPE = text, INITCOND = '>', PARALLEL = SAFE)
+            """),
+        ("text search configuration added", "CREATE TEXT SEARCH CONFIGURATION gen_base.plain (COPY = simple)"),
+        ("text search configuration dropped", "DROP TEXT SEARCH CONFIGURATION gen_base.seed_search"),
+        ("text search mapping dropped", "ALTER TEXT SEARCH CONFIGURATION gen_base.seed_search DROP MAPPING FOR email, url"),
+        ("text search mapping changed", """
+            ALTER TEXT SEARCH CONFIGURATION gen_base.seed_search ALTER MAPPING FOR asciiword WITH gen_base.seed_stem, simple
+            """),
+        ("text search dictionary added", "CREATE TEXT SEARCH DICTIONARY gen_base.simple_copy (TEMPLATE = simple, stopwords = 'english')"),
+        ("text search dictionary dropped", "DROP TEXT SEARCH DICTIONARY gen_base.seed_stem"),
+        ("text search comment added", "COMMENT ON TEXT SEARCH CONFIGURATION gen_base.seed_search IS 'english, copied'"),
+        ("rule added", "CREATE RULE refs_no_delete AS ON DELETE TO gen_base.item_refs DO INSTEAD NOTHING"),
+        ("rule dropped", "DROP RULE refs_no_update ON gen_base.item_refs"),
+        ("rule disabled", "ALTER TABLE gen_base.item_refs DISABLE RULE refs_no_update"),
+        ("extended statistics added", "CREATE STATISTICS gen_base.code_note (ndistinct) ON code, note FROM gen_base.items"),
+        ("extended statistics dropped", "DROP STATISTICS gen_base.seed_stats"),
+        ("extended statistics target set", "ALTER STATISTICS gen_base.seed_stats SET STATISTICS 500"),
+        ("publication added", "CREATE PUBLICATION gen_publication FOR TABLE gen_base.items, public.users"),
+        ("publication of all tables added", "CREATE PUBLICATION gen_everything FOR ALL TABLES"),
+        ("publication dropped", "DROP PUBLICATION gen_seed_publication"),
+        ("publication actions changed", "ALTER PUBLICATION gen_seed_publication SET (publish = 'insert, update, delete')"),
+        ("publication table added", "ALTER PUBLICATION gen_seed_publication ADD TABLE public.refresh_tokens"),
+        ("default privileges granted in a schema", "ALTER DEFAULT PRIVILEGES IN SCHEMA gen_base GRANT SELECT ON TABLES TO PUBLIC"),
+        ("default privileges revoked everywhere", "ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC"),
+        ("column storage changed", "ALTER TABLE public.users ALTER email SET STORAGE MAIN"),
+        ("column compression set", "ALTER TABLE public.users ALTER display_name SET COMPRESSION pglz"),
+        ("column statistics target set", "ALTER TABLE public.users ALTER email SET STATISTICS 500"),
+        ("replica identity full", "ALTER TABLE public.users REPLICA IDENTITY FULL"),
+        ("replica identity using an index", "ALTER TABLE gen_base.items REPLICA IDENTITY USING INDEX items_code_key"),
         ("view over a column whose type changes", """
             DROP VIEW public.active_api_keys;
             ALTER TABLE public.api_keys ALTER name TYPE varchar(200);

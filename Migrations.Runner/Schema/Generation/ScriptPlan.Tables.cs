@@ -75,6 +75,10 @@ internal sealed partial class ScriptPlan
         foreach (var column in table.Columns)
         {
             Fresh($"COLUMN {name}.{Sql.Ident(column.Name)}");
+            if (table.Kind != TableKind.Partition)
+            {
+                ColumnSettings(table, null, column);
+            }
         }
 
         if (table.Kind == TableKind.Partition)
@@ -181,6 +185,7 @@ internal sealed partial class ScriptPlan
             {
                 Emit(Phase.AlterColumns, $"ALTER TABLE {name} ADD COLUMN {ColumnDefinition(table, column)}");
                 Fresh($"COLUMN {name}.{Sql.Ident(column.Name)}");
+                ColumnSettings(table, null, column);
             }
         }
 
@@ -210,6 +215,7 @@ internal sealed partial class ScriptPlan
                 Emit(Phase.DropColumns, $"ALTER TABLE {name} DROP COLUMN {Sql.Ident(column.Name)}");
                 Emit(Phase.AlterColumns, $"ALTER TABLE {name} ADD COLUMN {ColumnDefinition(table, column)}");
                 Fresh($"COLUMN {name}.{Sql.Ident(column.Name)}");
+                ColumnSettings(table, null, column);
                 return;
             }
         }
@@ -263,7 +269,38 @@ internal sealed partial class ScriptPlan
         {
             Emit(Phase.AlterColumns, $"{prefix} DROP NOT NULL");
         }
+
+        ColumnSettings(table, old, column);
     }
+
+    /// <summary>Storage, compression and statistics target: ALTER COLUMN settings no column definition can carry.</summary>
+    private void ColumnSettings(TableInfo table, ColumnInfo? old, ColumnInfo column)
+    {
+        var prefix = $"ALTER TABLE {Sql.Name(table.Schema, table.Name)} ALTER COLUMN {Sql.Ident(column.Name)}";
+        if (old?.Storage != column.Storage)
+        {
+            Emit(Phase.AlterColumns, $"{prefix} SET STORAGE {(column.Storage ?? DefaultStorage(column.Type)).ToUpperInvariant()}");
+        }
+
+        if (old?.Compression != column.Compression)
+        {
+            Emit(Phase.AlterColumns, $"{prefix} SET COMPRESSION {column.Compression ?? "DEFAULT"}");
+        }
+
+        if (old?.StatisticsTarget != column.StatisticsTarget)
+        {
+            Emit(Phase.AlterColumns, $"{prefix} SET STATISTICS {column.StatisticsTarget ?? -1}");
+        }
+    }
+
+    // The storage a type declares (pg_type.typstorage), for resetting a column's: there is no SET STORAGE DEFAULT before 16.
+    private static string DefaultStorage(string type) =>
+        type.EndsWith("[]", StringComparison.Ordinal) ? "extended"
+        : type.StartsWith("numeric", StringComparison.Ordinal) || type is "inet" or "cidr" ? "main"
+        : type is "smallint" or "integer" or "bigint" or "boolean" or "real" or "double precision" or "date" or "uuid" or "money"
+            or "\"char\"" or "oid" or "interval" || type.StartsWith("timestamp", StringComparison.Ordinal)
+            || type.StartsWith("time ", StringComparison.Ordinal) || type == "time" ? "plain"
+        : "extended";
 
     // Conversions that keep every value: nothing for a reviewer to weigh.
     private static bool Widens(string from, string to)
