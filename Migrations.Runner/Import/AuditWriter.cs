@@ -59,7 +59,7 @@ internal static class AuditWriter
                 .Concat(m.Up.UsesExtensions.Select(e => $"{m.Version} uses `{e}`"
                     + (created.Contains(e) ? "" : ", which no migration here creates: pass it with --prelude")))),
             null);
-        Section(b, "Statements that are not idempotent", Each(plan, f => f.NotIdempotent, s => $"line {s.Line}: `{s.Text}`"),
+        Section(b, "Statements that are not idempotent", Each(plan, f => f.NotIdempotent, s => $"line {s.Line}: `{s.Text}`", upOnly: true),
             "Running them again on a database that has their change fails or changes it again: adopt such a database with "
             + "`baseline --from-history`, never by rerunning them.");
         Section(b, "Numbering of the source", plan.Duplicates.Select(d => $"version {d.Version} is used by {string.Join(", ", d.Origins.Select(o => $"`{o}`"))}")
@@ -75,8 +75,10 @@ internal static class AuditWriter
     private static IEnumerable<(string Name, ScriptFacts Facts)> Directions(PlannedMigration m) =>
         m.Down is null ? [("up", m.Up)] : [("up", m.Up), ("down", m.Down)];
 
-    private static IEnumerable<string> Each(ImportPlan plan, Func<ScriptFacts, IReadOnlyList<NotedStatement>> pick, Func<NotedStatement, string> line) =>
-        plan.Migrations.SelectMany(m => Directions(m).SelectMany(d => pick(d.Facts).Select(s =>
+    // Downs are left out of the idempotency list: a rollback that fails when run against the wrong state is what one wants.
+    private static IEnumerable<string> Each(
+        ImportPlan plan, Func<ScriptFacts, IReadOnlyList<NotedStatement>> pick, Func<NotedStatement, string> line, bool upOnly = false) =>
+        plan.Migrations.SelectMany(m => Directions(m).Where(d => !upOnly || d.Name == "up").SelectMany(d => pick(d.Facts).Select(s =>
             $"{m.Version} {d.Name} (`{(d.Name == "up" ? m.Source.Up.Origin : m.Source.Down!.Origin)}`) {line(s)}")));
 
     private static void Section(StringBuilder b, string title, IEnumerable<string> items, string? note)

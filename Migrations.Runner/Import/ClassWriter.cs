@@ -22,8 +22,14 @@ internal static class ClassWriter
         var statementByStatement = repositoryIdioms && !migration.Transactional;
         var b = new StringBuilder();
         b.Append("using FluentMigrator;\n\nnamespace ").Append(ns).Append(";\n\n");
-        b.Append("/// <summary>").Append(Xml(Summary(migration, format))).Append("</summary>\n");
-        foreach (var line in WhyComments(migration))
+        b.Append("/// <summary>\n");
+        foreach (var line in Wrap(Xml(Summary(migration, format))))
+        {
+            b.Append("/// ").Append(line).Append('\n');
+        }
+
+        b.Append("/// </summary>\n");
+        foreach (var line in WhyComments(migration).SelectMany(Wrap))
         {
             b.Append("// ").Append(line).Append('\n');
         }
@@ -38,7 +44,7 @@ internal static class ClassWriter
         if (migration.DownState == DownState.Missing)
         {
             b.Append("    public override void Down() => throw new InvalidOperationException(\n        ")
-                .Append(Literal(MissingDownMessage(migration))).Append(");\n");
+                .AppendJoin("\n        + ", Pieces(MissingDownMessage(migration)).Select(Literal)).Append(");\n");
         }
         else
         {
@@ -113,6 +119,23 @@ internal static class ClassWriter
         SourceFormat.Plain => "plain SQL",
         _ => format.ToString().ToLowerInvariant(),
     };
+
+    // Lines of generated code stay within 140 characters, as the repository's own do.
+    private static IEnumerable<string> Pieces(string text, int width = 90)
+    {
+        var start = 0;
+        while (text.Length - start > width)
+        {
+            var cut = text.LastIndexOf(' ', start + width, width);
+            cut = cut <= start ? start + width : cut + 1;
+            yield return text[start..cut];
+            start = cut;
+        }
+
+        yield return text[start..];
+    }
+
+    private static IEnumerable<string> Wrap(string text) => Pieces(text, 110).Select(p => p.TrimEnd());
 
     private static string Xml(string text) => SecurityElement.Escape(text);
 

@@ -85,8 +85,8 @@ internal static class ScriptAnalysis
         foreach (var statement in statements)
         {
             var code = Code(statement.Text);
-            var words = code.Split(' ');
-            var line = script.FirstLine + statement.Line - 1 + LeadingLines(statement.Text);
+            var words = Words(statement.Text);
+            var line = script.SourceLine(statement.Line + LeadingLines(statement.Text));
             if (statement.ControlsTransaction())
             {
                 ownTransactions = true;
@@ -113,7 +113,7 @@ internal static class ScriptAnalysis
 
             foreach (var word in words)
             {
-                if (ExtensionWords.TryGetValue(word.ToLowerInvariant().TrimEnd('('), out var extension))
+                if (ExtensionWords.TryGetValue(word.ToLowerInvariant(), out var extension))
                 {
                     uses.Add(extension);
                 }
@@ -140,13 +140,32 @@ internal static class ScriptAnalysis
             notIdempotent);
     }
 
-    /// <summary>The statement's code without comments, its tokens joined by single spaces.</summary>
+    /// <summary>The statement as one line: comments left out, each run of whitespace and comments one space.</summary>
     public static string Code(string statement)
     {
-        var parts = SqlLexer.Tokenize(statement).Where(t => !t.IsTrivia).Select(t => statement.Substring(t.Start, t.Length));
-        var joined = string.Join(' ', parts);
-        return joined.Replace(" ( ", "(", StringComparison.Ordinal).Replace(" ,", ",", StringComparison.Ordinal);
+        var builder = new System.Text.StringBuilder();
+        foreach (var token in SqlLexer.Tokenize(statement))
+        {
+            if (!token.IsTrivia)
+            {
+                builder.Append(statement, token.Start, token.Length);
+            }
+            else if (builder.Length > 0 && builder[^1] != ' ')
+            {
+                builder.Append(' ');
+            }
+        }
+
+        return builder.ToString().Trim();
     }
+
+    // Names and keywords only: a quoted name can never read as a keyword, and punctuation never glues onto a word.
+    private static string[] Words(string statement) =>
+    [
+        .. SqlLexer.Tokenize(statement)
+            .Where(t => t.Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier)
+            .Select(t => t.Kind == SqlTokenKind.Word ? statement.Substring(t.Start, t.Length) : string.Concat("\"", statement.AsSpan(t.Start + 1, t.Length - 2))),
+    ];
 
     private static int LeadingLines(string statement)
     {

@@ -146,7 +146,7 @@ internal static partial class SectionedReaders
         return new SourceFolder(SourceFormat.Dbmate, migrations, [], skipped, []);
     }
 
-    private sealed record Cuts(string Origin, string Up, int UpLine, string? Down, int DownLine);
+    private sealed record Cuts(string Origin, string Up, int UpLine, List<int> UpLines, string? Down, int DownLine, List<int> DownLines);
 
     private static SourceMigration Migration(
         string version, string historyId, string name, Cuts cut, string? upDirective, string? downDirective) =>
@@ -154,8 +154,8 @@ internal static partial class SectionedReaders
             version,
             historyId,
             name,
-            new SourceScript(cut.Origin, cut.Up, upDirective, cut.UpLine),
-            cut.Down is null ? null : new SourceScript(cut.Origin, cut.Down, downDirective, cut.DownLine));
+            new SourceScript(cut.Origin, cut.Up, upDirective, cut.UpLine, cut.UpLines),
+            cut.Down is null ? null : new SourceScript(cut.Origin, cut.Down, downDirective, cut.DownLine, cut.DownLines));
 
     /// <summary>
     /// Cuts the file at its directive lines (<c>--</c> then <paramref name="prefix"/>). <paramref name="read"/> says which
@@ -167,6 +167,7 @@ internal static partial class SectionedReaders
         var text = SourceFiles.Read(root, path);
         var up = new StringBuilder();
         var down = new StringBuilder();
+        List<int> upLines = [], downLines = [];
         var section = Section.None;
         bool sawUp = false, sawDown = false;
         int upLine = 0, downLine = 0, blockLine = 0;
@@ -195,6 +196,7 @@ internal static partial class SectionedReaders
             }
 
             (section == Section.Up ? up : section == Section.Down ? down : null)?.Append(text, start, end - start);
+            (section == Section.Up ? upLines : section == Section.Down ? downLines : null)?.Add(line);
             start = end;
         }
 
@@ -208,7 +210,7 @@ internal static partial class SectionedReaders
             throw new RunnerErrorException(new ImportFileUnreadable(origin, blockLine, ImportFileProblem.UnclosedStatement, prefix));
         }
 
-        return new Cuts(origin, up.ToString(), upLine, sawDown ? down.ToString() : null, downLine);
+        return new Cuts(origin, up.ToString(), upLine, upLines, sawDown ? down.ToString() : null, downLine, downLines);
     }
 
     [GeneratedRegex(@"^([0-9]+)_(.+)\.(sql|go)$")]

@@ -21,7 +21,12 @@ public enum SourceFormat
 /// <param name="Text">The script: the file itself, or the section a directive opened.</param>
 /// <param name="Directive">The directive that takes it out of a transaction (<c>-- +goose NO TRANSACTION</c>), if any.</param>
 /// <param name="FirstLine">The line of <paramref name="Origin"/> its text starts on.</param>
-public sealed record SourceScript(string Origin, string Text, string? Directive = null, int FirstLine = 1);
+/// <param name="Lines">For a script cut from several sections, the source line of each of its lines; null when they follow on.</param>
+public sealed record SourceScript(string Origin, string Text, string? Directive = null, int FirstLine = 1, IReadOnlyList<int>? Lines = null)
+{
+    /// <summary>The line of <see cref="Origin"/> that line <paramref name="line"/> (1-based) of <see cref="Text"/> came from.</summary>
+    public int SourceLine(int line) => Lines is { } map && line >= 1 && line <= map.Count ? map[line - 1] : FirstLine + line - 1;
+}
 
 /// <summary>A migration as its tool knows it: the version it orders by and records in its history table.</summary>
 /// <param name="Version">The version as written in the file name (<c>0001</c>, <c>1.2</c>, <c>2021-03-01-120000</c>).</param>
