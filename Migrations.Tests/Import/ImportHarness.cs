@@ -19,13 +19,15 @@ internal static class ImportHarness
     }
 
     /// <summary>Compiles an imported project's classes with its embedded scripts, as its csproj embeds them.</summary>
-    public static MigrationSet Compile(string output, string? name = null)
+    public static MigrationSet Compile(string output, string? name = null) => CompileToPath(output, name).Set;
+
+    public static (MigrationSet Set, string Path) CompileToPath(string output, string? name = null)
     {
         var sources = Directory.GetFiles(Path.Combine(output, "Migrations"), "*.cs");
         var compiled = Infrastructure.Compiler.Compile(
             name ?? "Imported_" + Guid.NewGuid().ToString("N")[..8], sources, Resources(Path.Combine(output, "legacy-sql")));
         Assert.True(compiled.AssemblyPath is not null, string.Join("\n", compiled.Diagnostics));
-        return MigrationSet.Load([compiled.AssemblyPath!]);
+        return (MigrationSet.Load([compiled.AssemblyPath!]), compiled.AssemblyPath!);
     }
 
     public static IEnumerable<(string Path, string ResourceName)> Resources(string legacySql) =>
