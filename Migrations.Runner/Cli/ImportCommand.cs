@@ -37,7 +37,8 @@ internal static class ImportCommand
         };
         var generate = new Option<bool>("--generate-missing-downs")
         {
-            Description = "Write each missing rollback from the schema before and after its up",
+            Description = "Write each missing rollback from the schema before and after its up, replayed on a scratch database "
+                + "created on the --connection server",
         };
         var command = new Command(
             "import",
@@ -46,16 +47,19 @@ internal static class ImportCommand
         {
             from, format, output, prelude, generate, options.Json,
         };
-        Invocation.Bind(command, options, console, (run, ct) =>
+        Invocation.Bind(command, options, console, async (run, ct) =>
         {
             var here = run.Console.WorkingDirectory;
             var given = run.Parse.GetValue(format);
-            var result = ImportService.Import(new ImportOptions(
-                Path.Combine(here, run.Parse.GetValue(from)!),
-                given is null ? null : Formats[given],
-                Path.Combine(here, run.Parse.GetValue(output)!),
-                run.Parse.GetValue(prelude) is { } file ? Path.Combine(here, file) : null,
-                run.Parse.GetValue(generate)));
+            var result = await ImportService.ImportAsync(
+                new ImportOptions(
+                    Path.Combine(here, run.Parse.GetValue(from)!),
+                    given is null ? null : Formats[given],
+                    Path.Combine(here, run.Parse.GetValue(output)!),
+                    run.Parse.GetValue(prelude) is { } file ? Path.Combine(here, file) : null,
+                    run.Parse.GetValue(generate)),
+                run.ConnectionStringAsync,
+                ct);
             if (run.Parse.GetValue(options.Json))
             {
                 run.Out.WriteLine(JsonSerializer.Serialize(Json(result), Report.Json));
@@ -65,7 +69,7 @@ internal static class ImportCommand
                 Print(run.Out, result);
             }
 
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -92,6 +96,11 @@ internal static class ImportCommand
         foreach (var m in result.MissingDowns)
         {
             output.WriteLine($"  no rollback: {m.Version} ({m.Source.Up.Origin}); its Down fails, naming it, until one is written");
+        }
+
+        foreach (var m in migrations.Where(m => m.DownState == DownState.Generated))
+        {
+            output.WriteLine($"  generated rollback: {m.Version} ({m.Source.Up.Origin}) in legacy-sql/{m.RollbackName}; review it");
         }
 
         foreach (var m in migrations.Where(m => m.DownState == DownState.Empty))

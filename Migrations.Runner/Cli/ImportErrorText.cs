@@ -15,6 +15,8 @@ internal static class ImportErrorText
             "pass a new or empty folder for a project of its own, or the root of a repository like this one", ExitCodes.Usage),
         ImportWouldOverwrite e => new($"refusing to import: {e.Path} exists already; nothing was written",
             "import into a new folder, or remove the earlier import's files first"),
+        ImportReplayFailed e => new($"--generate-missing-downs: {e.Origin}:{e.Line} failed on the scratch database: {e.SqlState} {e.Message}; "
+            + "nothing was written", "fix the migration in the source folder (or pass what it assumes with --prelude), then import again"),
         GeneratedDownsUnavailable e => new(
             $"--generate-missing-downs: this build has no schema-to-SQL generator, so the missing rollbacks of "
             + $"{string.Join(", ", e.Missing)} cannot be written; nothing was written",

@@ -52,3 +52,6 @@ public sealed record SourceVersionsUnknown(string Table, IReadOnlyList<string> V
 
 /// <summary>The old tool's history names one version for several imported migrations.</summary>
 public sealed record SourceVersionAmbiguous(string Table, string Version, IReadOnlyList<long> Candidates) : RunnerError;
+
+/// <summary>An up failed on the scratch database --generate-missing-downs replays the imported migrations on.</summary>
+public sealed record ImportReplayFailed(string Origin, int Line, string SqlState, string Message) : RunnerError;

@@ -57,8 +57,15 @@ public static class ImportService
         return ImportPlanner.Plan(folder, detected, options.Format is not null, from, target.LastVersion, prelude, target.Width);
     }
 
-    /// <inheritdoc cref="Plan"/>
-    public static ImportResult Import(ImportOptions options)
+    /// <summary>Plans and writes; with --generate-missing-downs, first writes the missing rollbacks on a scratch database.</summary>
+    /// <param name="options">What to import, and where.</param>
+    /// <param name="serverConnection">
+    /// The server the scratch database for generated rollbacks is created on; asked for only when one is needed.
+    /// </param>
+    /// <param name="cancellationToken">Stops the replay.</param>
+    /// <inheritdoc cref="Plan" path="/exception"/>
+    public static async Task<ImportResult> ImportAsync(
+        ImportOptions options, Func<CancellationToken, Task<string>>? serverConnection = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var target = ImportTarget.Resolve(options.Output);
@@ -66,7 +73,12 @@ public static class ImportService
         var missing = plan.Migrations.Where(m => m.DownState == DownState.Missing && !m.IsPrelude).ToList();
         if (options.GenerateMissingDowns && missing.Count > 0)
         {
-            throw new RunnerErrorException(new GeneratedDownsUnavailable([.. missing.Select(m => m.Source.Up.Origin)]));
+            if (serverConnection is null)
+            {
+                throw new RunnerErrorException(new GeneratedDownsUnavailable([.. missing.Select(m => m.Source.Up.Origin)]));
+            }
+
+            plan = await MissingDownGenerator.GenerateAsync(plan, await serverConnection(cancellationToken), cancellationToken);
         }
 
         return new ImportResult(plan, target, ImportWriter.Write(plan, target));

@@ -42,6 +42,26 @@ public sealed class ImportFormatsTests(DatabaseFixture db) : IClassFixture<Datab
         Assert.False(drift.HasDrift, Db.Describe(drift.Differences));
     }
 
+    [Fact]
+    public async Task Generated_rollbacks_replace_the_missing_ones_are_marked_in_the_audit_and_round_trip_to_empty()
+    {
+        var (result, output) = await ImportHarness.ImportAsync(
+            "plain", "--generate-missing-downs", "--connection", db.ServerConnectionString);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("generated rollback: 3 (002_hotfix.sql)", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("no rollback:", result.Out, StringComparison.Ordinal);
+        var rollback = File.ReadAllText(Path.Combine(output, "legacy-sql", "rollback", "003_rollback.sql"));
+        Assert.Contains("DROP CONSTRAINT orders_total_check", rollback, StringComparison.Ordinal);
+        Assert.Contains("| **generated**", File.ReadAllText(Path.Combine(output, "legacy-sql", "README.md")), StringComparison.Ordinal);
+        var set = ImportHarness.Compile(output);
+        var database = await db.CreateDatabaseAsync();
+
+        var failures = await ImportHarness.RoundTripAsync(database, Db.Service(database, set), 0);
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
     internal static ManifestImport ImportManifestFor(string output) =>
         Assert.Single(ImportManifest.FromJson(File.ReadAllText(Path.Combine(output, "legacy-sql", ImportManifest.FileName))).Imports);
 
