@@ -203,7 +203,7 @@ internal static partial class PairedReaders
     [GeneratedRegex(@"^([VUR])([0-9][0-9._]*)?__(.+)\.sql$")]
     private static partial Regex FlywayName();
 
-    [GeneratedRegex(@"^([0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}|[0-9]+)_(.+)$")]
+    [GeneratedRegex(@"^([0-9][0-9-]*)_(.+)$")]
     private static partial Regex DieselName();
 
     [GeneratedRegex(@"^\s*run_in_transaction\s*=\s*false\s*$", RegexOptions.Multiline)]
