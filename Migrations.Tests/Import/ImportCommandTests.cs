@@ -8,8 +8,7 @@ public sealed class ImportCommandTests(DatabaseFixture db) : IClassFixture<Datab
     [Fact]
     public async Task The_down_of_a_migration_without_a_rollback_fails_naming_it_and_reverts_nothing_past_it()
     {
-        var (_, output) = await ImportHarness.ImportAsync("plain");
-        var (set, assembly) = ImportHarness.CompileToPath(output);
+        var (_, _, set, assembly) = await ImportHarness.ImportedAsync("plain");
         var database = await db.CreateDatabaseAsync();
         await Db.Service(database, set).UpAsync(null);
         var applied = await Db.AppliedVersionsAsync(database);

@@ -21,13 +21,11 @@ public sealed class ImportFormatsTests(DatabaseFixture db) : IClassFixture<Datab
     [InlineData("plain", "plain")]
     public async Task A_fixture_imports_builds_migrates_round_trips_and_shows_no_drift(string fixture, string format)
     {
-        var (result, output) = await ImportHarness.ImportAsync(fixture);
-        Assert.True(result.ExitCode == 0, result.ToString());
+        var (result, output, set, _) = await ImportHarness.ImportedAsync(fixture);
         Assert.StartsWith($"Read {format} from ", result.Out, StringComparison.Ordinal);
         Assert.Contains("(detected: ", result.Out, StringComparison.Ordinal);
         AssertChecksumsHold(output);
 
-        var set = ImportHarness.Compile(output);
         var database = await db.CreateDatabaseAsync();
         var service = Db.Service(database, set);
         var missing = ImportManifestFor(output).Migrations.Select(m => m.Version)

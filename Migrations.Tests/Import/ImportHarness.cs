@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Migrations.Runner.Catalog;
 using Migrations.Runner.Import;
 using Migrations.Runner.Schema;
@@ -6,10 +7,25 @@ using Migrations.Tests.Infrastructure;
 
 namespace Migrations.Tests.Import;
 
+/// <summary>An imported fixture: what the command printed, where it wrote, and the compiled set.</summary>
+internal sealed record Imported(CliResult Result, string Output, MigrationSet Set, string AssemblyPath);
+
 /// <summary>An import run as a user runs it (the real command line), its output compiled as a developer's build compiles it.</summary>
 internal static class ImportHarness
 {
     public static string Fixture(string name) => Path.Combine(Repository.Root, "Migrations.Tests", "Import", "Fixtures", name);
+
+    private static readonly ConcurrentDictionary<string, Lazy<Task<Imported>>> Cache = new(StringComparer.Ordinal);
+
+    /// <summary>A fixture imported with no options and compiled, once per test run: the classes that only read it share it.</summary>
+    public static Task<Imported> ImportedAsync(string fixture) =>
+        Cache.GetOrAdd(fixture, f => new Lazy<Task<Imported>>(async () =>
+        {
+            var (result, output) = await ImportAsync(f);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            var (set, path) = CompileToPath(output);
+            return new Imported(result, output, set, path);
+        })).Value;
 
     public static async Task<(CliResult Result, string Output)> ImportAsync(string fixture, params string[] extra)
     {

@@ -63,8 +63,7 @@ public sealed class ImportHistoryTests(DatabaseFixture db) : IClassFixture<Datab
     public async Task A_database_the_old_tool_migrated_is_adopted_and_up_runs_only_the_later_migrations(
         string fixture, int applied, string history, string refusal, string fix, string mappedId)
     {
-        var (_, output) = await ImportHarness.ImportAsync(fixture);
-        var (set, assembly) = ImportHarness.CompileToPath(output);
+        var (_, _, set, assembly) = await ImportHarness.ImportedAsync(fixture);
         var database = await db.CreateDatabaseAsync();
         var service = Db.Service(database, set);
         var versions = service.Catalog().Select(m => m.Version).ToList();
