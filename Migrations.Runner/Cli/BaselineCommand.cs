@@ -7,8 +7,9 @@ internal static class BaselineCommand
 {
     public static Command Create(CommonOptions options, RunnerConsole console)
     {
-        var version = new Option<long>("--version") { Description = "The migration version the database already matches", Required = true }
+        var version = new Option<long>("--version") { Description = "The migration version the database already matches" }
             .Parses(Numbers.Version);
+        var fromHistory = HistoryAdoption.Option();
         var force = new Option<bool>("--force")
         {
             Description = "Record the versions even when the schema differs (the differences are printed)",
@@ -17,10 +18,15 @@ internal static class BaselineCommand
             "baseline",
             "Adopt a database built by hand: prove its schema equals migrations 1..V, then record them as applied without running them")
         {
-            version, force, options.ShadowConnection, options.LockTimeout, options.Yes,
+            version, fromHistory, force, options.ShadowConnection, options.LockTimeout, options.Yes,
         };
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
+            if (HistoryAdoption.Given(run, version, fromHistory))
+            {
+                return await HistoryAdoption.RunAsync(run, force, ct);
+            }
+
             var connection = await run.ConnectionStringAsync(ct);
             run.ConfirmDestructive("baseline");
             var service = new SchemaTruthService(run.Migrations, connection, run.RunOptions());

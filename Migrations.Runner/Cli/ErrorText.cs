@@ -88,10 +88,12 @@ internal static class ErrorText
             "grant CREATEDB to the runner's role, or pass --shadow-connection to a server where it may create databases"),
         CliError e => new(e.Message, e.Advice, e.ExitCode),
 #if DEVELOPMENT_TOOLS
-        _ => FidelityErrorText.TryDescribe(error) ?? PlanErrorText.TryDescribe(error) ?? DevelopmentErrorText.Describe(error),
+        _ => FidelityErrorText.TryDescribe(error) ?? PlanErrorText.TryDescribe(error) ?? ImportErrorText.TryDescribe(error)
+            ?? DevelopmentErrorText.Describe(error),
 #else
         _ => FidelityErrorText.TryDescribe(error)
             ?? PlanErrorText.TryDescribe(error)
+            ?? ImportErrorText.TryDescribe(error)
             ?? new($"unexpected {error.GetType().Name}", "rerun with --verbose, and report it if it looks like a bug"),
 #endif
     };

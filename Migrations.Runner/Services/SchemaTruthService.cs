@@ -96,8 +96,27 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
     public async Task<BaselineResult> BaselineAsync(
         long version, bool force, string? shadowServer, CancellationToken cancellationToken = default)
     {
-        var known = migrations.Catalog.Migrations;
         migrations.Catalog.RequireTarget(version, zeroAllowed: false);
+        var versions = migrations.Catalog.Migrations.Values.Where(m => m.Version <= version).Select(m => m.Version).ToList();
+        return await BaselineVersionsAsync(versions, force, shadowServer, [], cancellationToken);
+    }
+
+    /// <summary>
+    /// Records <paramref name="versions"/> as applied without running them, once the live schema (less
+    /// <paramref name="alsoExcluded"/>, another tool's history table) is proven equal to them replayed on a scratch database.
+    /// </summary>
+    /// <exception cref="RunnerErrorException">History exists, or the schemas differ without force.</exception>
+    public async Task<BaselineResult> BaselineVersionsAsync(
+        IReadOnlyCollection<long> versions,
+        bool force,
+        string? shadowServer,
+        IReadOnlyCollection<string> alsoExcluded,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        ArgumentNullException.ThrowIfNull(alsoExcluded);
+        var version = versions.DefaultIfEmpty(0).Max();
+        var known = migrations.Catalog.Migrations;
         await using var session = await MigrationSession.OpenAsync(connectionString, _options.Session, cancellationToken);
         var existing = await VersionHistory.ReadAsync(session.Connection, migrations.VersionTable, cancellationToken);
         if (existing.Count > 0)
@@ -105,10 +124,11 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
             throw new RunnerErrorException(new HistoryExists(existing.Count, existing.Max(a => a.Version)));
         }
 
-        var toRecord = known.Values.Where(m => m.Version <= version).ToList();
+        var toRecord = known.Values.Where(m => versions.Contains(m.Version)).ToList();
         var expected = await ReplayAsync(toRecord.Select(m => m.Version).ToHashSet(), shadowServer, cancellationToken);
+        var live = new SnapshotOptions { ExcludedTables = [.. SnapshotOptions.BookkeepingTables, .. alsoExcluded] };
         var differences = SchemaComparer.Compare(
-            expected, await SchemaReader.ReadAsync(session.Connection, cancellationToken: cancellationToken));
+            expected, await SchemaReader.ReadAsync(session.Connection, live, cancellationToken));
         if (differences.Count > 0 && !force)
         {
             throw new RunnerErrorException(new BaselineSchemaDiffers(version, differences));

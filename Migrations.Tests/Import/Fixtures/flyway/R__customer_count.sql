@@ -1,0 +1,1 @@
+CREATE OR REPLACE FUNCTION customer_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM customers $$;

@@ -1,0 +1,2 @@
+DROP TABLE email_log;
+DROP FUNCTION normalize_email(text);

@@ -1,0 +1,2 @@
+-- Built outside a transaction: the table is hot.
+CREATE INDEX CONCURRENTLY users_email_idx ON users (email);

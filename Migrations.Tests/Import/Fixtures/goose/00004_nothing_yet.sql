@@ -1,0 +1,4 @@
+-- +goose Up
+-- Reserved for the ledger; nothing to do yet.
+
+-- +goose Down
