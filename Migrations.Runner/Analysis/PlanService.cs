@@ -49,14 +49,8 @@ public sealed class PlanService(MigrationSet migrations, string connectionString
         }
 
         var checksums = MigrationChecksums.ComputeAll(migrations);
-        HistoryFacts facts;
-        Dictionary<string, RelationSize> sizes;
-        await using (var target = await Database.OpenForCatalogAsync(connectionString, cancellationToken))
-        {
-            facts = await RunState.ReadAsync(target, migrations.VersionTable, withInvalidIndexes: true, cancellationToken);
-            sizes = await SizesAsync(target, cancellationToken);
-        }
-
+        await using var target = await Database.OpenForCatalogAsync(connectionString, cancellationToken);
+        var facts = await RunState.ReadAsync(target, migrations.VersionTable, withInvalidIndexes: true, cancellationToken);
         var upRequest = new UpRequest(
             m => m.Version <= (request.Target ?? long.MaxValue),
             request.AllowOutOfOrder,
@@ -75,6 +69,9 @@ public sealed class PlanService(MigrationSet migrations, string connectionString
         {
             return new PlanReport(live, replay, [], lockTimeout);
         }
+
+        var sizes = await SizesAsync(target, cancellationToken);
+        await target.CloseAsync();
 
         await using var scratch = await ScratchDatabase.CreateAsync(shadowServer ?? connectionString, live, cancellationToken);
         if (replay.Count > 0)

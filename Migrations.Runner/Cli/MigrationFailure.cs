@@ -58,7 +58,7 @@ internal static class MigrationFailure
             + "or let the migration set its own with SET LOCAL statement_timeout; then run again",
         { SqlState: "55P03" } when sql.MessageText.Contains("lock timeout", StringComparison.Ordinal) =>
             "a statement waited longer than the session's lock_timeout for a lock another session holds: find it in "
-            + "pg_stat_activity and run again once it is done, raise --db-lock-timeout (seconds; 0 for none), "
+            + "pg_stat_activity and run again once it is done (or with --lock-retries N), raise --db-lock-timeout (seconds; 0 for none), "
             + "or let the migration set its own with SET LOCAL lock_timeout",
         _ => null,
     };

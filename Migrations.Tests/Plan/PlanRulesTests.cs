@@ -98,6 +98,20 @@ public sealed class PlanRulesTests
         Assert.Null(PlanService.ReviewedReason(typeof(PlanRulesTests)));
     }
 
+    [Theory]
+    [InlineData("--json and --markdown cannot be combined", "plan", "--json", "--markdown")]
+    [InlineData("'sometimes' is not a finding", "up", "--fail-on", "sometimes")]
+    [InlineData("--lock-retries must be 0 or more", "rollback", "--lock-retries", "-1")]
+    [InlineData("--lock-retries: 'x' is not a whole number of retries", "down", "--to", "0", "--lock-retries", "x")]
+    public async Task Bad_plan_and_retry_options_are_usage_errors_before_any_connection(string message, params string[] args)
+    {
+        var result = await Infrastructure.Cli.RunWithAsync(null, null, args);
+
+        Assert.True(result.ExitCode == ExitCodes.Usage, result.ToString());
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
     private static PlanFinding Rewrite(RelationSize? size) => new(
         FindingKind.Rewrite, "public.t", null, LockModes.AccessExclusive, Blocks.ReadsAndWrites, Scales.Bytes,
         SafeRewrite.AddNullableThenBackfill, Measured: true, size);
