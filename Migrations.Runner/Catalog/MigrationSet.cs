@@ -82,7 +82,9 @@ public sealed class MigrationSet
         bool hasMigrations;
         try
         {
-            hasMigrations = MigrationCatalog.Scan([assembly]).Migrations.Count > 0;
+            // Any [Migration] class counts, selected or not: one with only tagged migrations is still a migrations assembly.
+            var scan = MigrationCatalog.Scan([assembly]);
+            hasMigrations = scan.Migrations.Count > 0 || scan.Excluded.Count > 0;
         }
         catch (Exception e) when (e is ReflectionTypeLoadException or FileNotFoundException or FileLoadException or TypeLoadException)
         {

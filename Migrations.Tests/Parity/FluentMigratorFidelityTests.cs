@@ -12,14 +12,15 @@ namespace Migrations.Tests.Parity;
 /// Each FluentMigrator feature a migrations assembly may lean on, run through the runner and through FluentMigrator's
 /// own MigrationRunner with the same options: the same schema, data and version rows after up and after down to 0, or,
 /// where the runner refuses, its refusal before anything runs. The migrations are FidelitySources, one namespace each.
+/// This class: what selects and orders migrations; FluentMigratorHostFidelityTests: what FluentMigrator's host gives them.
 /// </summary>
-public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
+public class FluentMigratorFidelityTests(DatabaseFixture db) : FidelityTestBase(db), IClassFixture<DatabaseFixture>
 {
     [Fact]
     public async Task Migration_constraints_hold_migrations_back_run_by_run_as_FluentMigrator_does()
     {
         var selection = new MigrationSelection { Namespace = "Fidelity.Constraints" };
-        var (ours, theirs) = (await db.CreateDatabaseAsync(), await db.CreateDatabaseAsync());
+        var (ours, theirs) = (await Fixture.CreateDatabaseAsync(), await Fixture.CreateDatabaseAsync());
 
         await UpBothAsync(ours, theirs, selection);
         var first = await SameAsync(ours, theirs, selection, "after the first up");
@@ -49,7 +50,7 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
     [Fact]
     public async Task Versions_applied_under_other_tags_are_neither_unknown_nor_pending_to_the_other_verbs()
     {
-        var database = await db.CreateDatabaseAsync();
+        var database = await Fixture.CreateDatabaseAsync();
         string[] tags = ["--namespace", "Fidelity.Tags"];
 
         var up = await FidelityHarness.RunAsync(database, ["up", .. tags, "--tags", "a"]);
@@ -89,18 +90,31 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
     public async Task A_breaking_change_is_refused_before_anything_runs_and_applied_with_allow_breaking_changes()
     {
         var selection = new MigrationSelection { Namespace = "Fidelity.Breaking" };
-        var (ours, theirs) = (await db.CreateDatabaseAsync(), await db.CreateDatabaseAsync());
+        var allowed = selection with { AllowBreakingChanges = true };
+        var (ours, theirs) = (await Fixture.CreateDatabaseAsync(), await Fixture.CreateDatabaseAsync());
 
         var refused = await FidelityHarness.RunAsync(ours, ["up", .. FidelityHarness.Options(selection)]);
+        var applied = await Db.AppliedVersionsAsync(ours);
         Assert.Throws<InvalidOperationException>(() => FidelityHarness.Reference(theirs, selection, r => r.MigrateUp()));
+        await UpBothAsync(ours, theirs, allowed);
+        await SameAsync(ours, theirs, allowed, "after up with breaking changes allowed");
+        await DownBothAsync(ours, theirs, allowed);
+        await SameAsync(ours, theirs, allowed, "after down to 0");
 
         Assert.Equal(ExitCodes.Failure, refused.ExitCode);
         Assert.Contains("B402", refused.Error, StringComparison.Ordinal);
         Assert.Contains("--allow-breaking-changes", refused.Error, StringComparison.Ordinal);
-        Assert.Empty(await Db.AppliedVersionsAsync(ours));
-        await RoundTripAsync(selection with { AllowBreakingChanges = true });
+        Assert.Empty(applied);
     }
+}
 
+/// <summary>
+/// What FluentMigrator's host hands an assembly (services, the connection string, its conventions and version table,
+/// its dependencies), and handing a database over between the two runners; a class of its own so that it runs beside
+/// the selection tests.
+/// </summary>
+public class FluentMigratorHostFidelityTests(DatabaseFixture db) : FidelityTestBase(db), IClassFixture<DatabaseFixture>
+{
     [Fact]
     public async Task Constructor_parameters_come_from_the_services_FluentMigrators_runner_provides()
     {
@@ -117,7 +131,7 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
     public async Task A_constructor_parameter_no_service_provides_is_refused_by_name_before_anything_runs()
     {
         var selection = new MigrationSelection { Namespace = "Fidelity.Unresolvable" };
-        var (ours, theirs) = (await db.CreateDatabaseAsync(), await db.CreateDatabaseAsync());
+        var (ours, theirs) = (await Fixture.CreateDatabaseAsync(), await Fixture.CreateDatabaseAsync());
 
         var up = await FidelityHarness.RunAsync(ours, ["up", .. FidelityHarness.Options(selection)]);
         var status = await FidelityHarness.RunAsync(ours, ["status", .. FidelityHarness.Options(selection)]);
@@ -138,7 +152,7 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
     public async Task Migrations_read_the_connection_string_as_under_FluentMigrator()
     {
         var selection = new MigrationSelection { Namespace = "Fidelity.Connection" };
-        var (ours, theirs) = (await db.CreateDatabaseAsync(), await db.CreateDatabaseAsync());
+        var (ours, theirs) = (await Fixture.CreateDatabaseAsync(), await Fixture.CreateDatabaseAsync());
 
         await UpBothAsync(ours, theirs, selection);
         await SameAsync(ours, theirs, selection, "after up");
@@ -175,7 +189,7 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
         var selection = new MigrationSelection { Namespace = ns };
         var first = Set(selection).Entries[0].Version;
         var (fmThenOurs, oursThenFm, fmOnly) =
-            (await db.CreateDatabaseAsync(), await db.CreateDatabaseAsync(), await db.CreateDatabaseAsync());
+            (await Fixture.CreateDatabaseAsync(), await Fixture.CreateDatabaseAsync(), await Fixture.CreateDatabaseAsync());
 
         FidelityHarness.Reference(fmThenOurs, selection, r => r.MigrateUp(first));
         var status = await FidelityHarness.RunAsync(fmThenOurs, ["status", "--json", .. FidelityHarness.Options(selection)]);
@@ -201,7 +215,7 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
         var folder = Directory.CreateTempSubdirectory("fidelity-dependency-").FullName;
         var dependency = FidelityHarness.CompileInto(folder, "FidelityDependency", FidelitySources.Dependency, []);
         var uses = FidelityHarness.CompileInto(folder, "FidelityUsesDependency", FidelitySources.UsesDependency, [dependency]);
-        var database = await db.CreateDatabaseAsync();
+        var database = await Fixture.CreateDatabaseAsync();
 
         var up = await Cli.RunAsync(database, "up", "--assembly", uses);
         var status = await Cli.RunAsync(database, "status", "--check", "--assembly", uses);
@@ -215,7 +229,7 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
     public async Task Status_and_preview_see_the_migrations_FluentMigrators_loader_selects_for_the_same_options()
     {
         var selection = new MigrationSelection { Namespace = "Fidelity.Tags", Tags = ["b"] };
-        var database = await db.CreateDatabaseAsync();
+        var database = await Fixture.CreateDatabaseAsync();
         IReadOnlyList<long> loaded = [];
         FidelityHarness.Reference(database, selection, r => loaded = [.. ((MigrationRunner)r).MigrationLoader.LoadMigrations().Keys]);
 
@@ -231,8 +245,14 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
             Assert.Equal(loaded.Contains(version), preview.Out.Contains($"up {version} ", StringComparison.Ordinal));
         }
     }
+}
 
-    private async Task<(string Ours, string Theirs)> RoundTripAsync(MigrationSelection selection, bool downToo = true)
+/// <summary>Runs a selection both ways and compares what each left.</summary>
+public abstract class FidelityTestBase(DatabaseFixture db)
+{
+    private protected DatabaseFixture Fixture => db;
+
+    private protected async Task<(string Ours, string Theirs)> RoundTripAsync(MigrationSelection selection, bool downToo = true)
     {
         var (ours, theirs) = (await db.CreateDatabaseAsync(), await db.CreateDatabaseAsync());
         await UpBothAsync(ours, theirs, selection);
@@ -246,27 +266,28 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
         return (ours, theirs);
     }
 
-    private static async Task UpBothAsync(string ours, string theirs, MigrationSelection selection)
+    private protected static async Task UpBothAsync(string ours, string theirs, MigrationSelection selection)
     {
         await UpOursAsync(ours, selection);
         FidelityHarness.Reference(theirs, selection, r => r.MigrateUp());
     }
 
-    private static async Task UpOursAsync(string database, MigrationSelection selection, long? to = null)
+    private protected static async Task UpOursAsync(string database, MigrationSelection selection, long? to = null)
     {
         string[] target = to is { } t ? ["--to", t.ToString(CultureInfo.InvariantCulture)] : [];
         var result = await FidelityHarness.RunAsync(database, ["up", .. target, .. FidelityHarness.Options(selection)]);
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
     }
 
-    private static async Task DownBothAsync(string ours, string theirs, MigrationSelection selection)
+    private protected static async Task DownBothAsync(string ours, string theirs, MigrationSelection selection)
     {
         var result = await FidelityHarness.RunAsync(ours, ["down", "--to", "0", .. FidelityHarness.Options(selection)]);
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         FidelityHarness.Reference(theirs, selection, r => r.MigrateDown(0));
     }
 
-    private static async Task<DatabaseState> SameAsync(string ours, string theirs, MigrationSelection selection, string when)
+    private protected static async Task<DatabaseState> SameAsync(
+        string ours, string theirs, MigrationSelection selection, string when)
     {
         var table = Table(selection);
         var reference = await FidelityHarness.ReadAsync(theirs, table);
@@ -274,9 +295,10 @@ public class FluentMigratorFidelityTests(DatabaseFixture db) : IClassFixture<Dat
         return reference;
     }
 
-    private static MigrationSet Set(MigrationSelection selection) => MigrationSet.Load([FidelityHarness.AssemblyPath], selection);
+    private protected static MigrationSet Set(MigrationSelection selection) =>
+        MigrationSet.Load([FidelityHarness.AssemblyPath], selection);
 
-    private static VersionTable Table(MigrationSelection selection) => Set(selection).VersionTable;
+    private protected static VersionTable Table(MigrationSelection selection) => Set(selection).VersionTable;
 
-    private static int Count(string lines) => lines.Length == 0 ? 0 : lines.Split('\n').Length;
+    private protected static int Count(string lines) => lines.Length == 0 ? 0 : lines.Split('\n').Length;
 }
