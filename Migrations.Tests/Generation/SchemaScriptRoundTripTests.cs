@@ -81,12 +81,14 @@ public sealed class SchemaScriptRoundTripTests(GenerationFixture pair, ITestOutp
             await GenerationFixture.ApplyAsync(clean, up);
             Assert.True(Equal(changed, await Db.SnapshotAsync(clean), out var afterUp), $"after up:\n{afterUp}\nup:\n{up.Sql}");
             await GenerationFixture.ApplyAsync(clean, down);
-            Assert.True(Equal(pair.Original, await Db.SnapshotAsync(clean), out var afterDown), $"after down:\n{afterDown}\ndown:\n{down.Sql}");
+            Assert.True(
+                Equal(pair.Original, await Db.SnapshotAsync(clean), out var afterDown), $"after down:\n{afterDown}\ndown:\n{down.Sql}");
         });
         var mutatedSide = Task.Run(async () =>
         {
             await GenerationFixture.ApplyAsync(mutated, down);
-            Assert.True(Equal(pair.Original, await Db.SnapshotAsync(mutated), out var reverted), $"mutated after down:\n{reverted}\n{down.Sql}");
+            Assert.True(
+                Equal(pair.Original, await Db.SnapshotAsync(mutated), out var reverted), $"mutated after down:\n{reverted}\n{down.Sql}");
         });
         await Task.WhenAll(cleanSide, mutatedSide);
         pair.Restored = true;

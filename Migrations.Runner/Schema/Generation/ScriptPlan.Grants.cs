@@ -87,7 +87,8 @@ internal sealed partial class ScriptPlan
             }
         }
 
-        return new[] { (plain, false), (withOption, true) }.Where(p => p.Item1.Count > 0).Select(p => (string.Join(", ", p.Item1), p.Item2));
+        return new[] { (plain, false), (withOption, true) }.Where(p => p.Item1.Count > 0)
+            .Select(p => (string.Join(", ", p.Item1), p.Item2));
     }
 
     private static IEnumerable<(string Kind, string Target, PrivilegeInfo Privileges, bool Owns)> Privileged(SchemaSnapshot s)

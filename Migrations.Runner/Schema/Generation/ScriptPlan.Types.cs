@@ -28,7 +28,8 @@ internal sealed partial class ScriptPlan
             else if (old is null)
             {
                 Emit(Phase.CreateExtensions,
-                    $"CREATE EXTENSION {Sql.Ident(current.Name)} WITH SCHEMA {Sql.Ident(current.Schema)} VERSION {Sql.Literal(current.Version)}");
+                    $"CREATE EXTENSION {Sql.Ident(current.Name)} WITH SCHEMA {Sql.Ident(current.Schema)} "
+                    + $"VERSION {Sql.Literal(current.Version)}");
             }
             else
             {
@@ -180,7 +181,8 @@ internal sealed partial class ScriptPlan
 
         if (old.Default != current.Default)
         {
-            Emit(Phase.CreateTypes, current.Default is { } d ? $"ALTER DOMAIN {name} SET DEFAULT {d}" : $"ALTER DOMAIN {name} DROP DEFAULT");
+            Emit(Phase.CreateTypes,
+                current.Default is { } d ? $"ALTER DOMAIN {name} SET DEFAULT {d}" : $"ALTER DOMAIN {name} DROP DEFAULT");
         }
 
         if (old.NotNull != current.NotNull)
