@@ -245,4 +245,17 @@ public static class GenerationCases
     ];
 
     public static IReadOnlyDictionary<string, string> All { get; } = Table.ToDictionary(c => c.Name, c => c.Sql);
+
+    /// <summary>Grant changes, seen only by snapshots read with privileges; one batch.</summary>
+    public static IReadOnlyDictionary<string, string> Grants { get; } = new Dictionary<string, string>
+    {
+        ["table granted"] = "GRANT SELECT, INSERT ON gen_base.items TO PUBLIC",
+        ["column granted"] = "GRANT UPDATE (note), SELECT (code) ON gen_base.items TO PUBLIC",
+        ["function execute revoked"] = "REVOKE EXECUTE ON FUNCTION gen_base.double_it(integer) FROM PUBLIC",
+        ["sequence usage granted"] = "GRANT USAGE ON SEQUENCE gen_base.counter TO PUBLIC",
+        ["schema usage granted"] = "GRANT USAGE ON SCHEMA gen_base TO PUBLIC",
+        ["type usage revoked"] = "REVOKE USAGE ON TYPE gen_base.colour FROM PUBLIC",
+        ["view granted"] = "GRANT SELECT ON gen_base.item_codes TO PUBLIC",
+        ["owner's own privilege revoked"] = "REVOKE TRUNCATE ON gen_base.item_refs FROM CURRENT_USER",
+    };
 }

@@ -142,6 +142,7 @@ internal sealed partial class ScriptPlan
         var retired = Sql.Name(current.Schema, current.Name + "__old");
         Destroy(Phase.CreateTypes, $"ALTER TYPE {name} RENAME TO {Sql.Ident(current.Name + "__old")}", warning);
         Emit(Phase.CreateTypes, $"CREATE TYPE {name} AS ENUM ({labels})");
+        Fresh($"TYPE {name}");
         foreach (var table in From.Tables.Where(t => !_droppedTables.Contains(t.QualifiedName)))
         {
             foreach (var column in table.Columns.Where(c => ElementType(c.Type) == old.QualifiedName))
@@ -176,6 +177,11 @@ internal sealed partial class ScriptPlan
                 + (current.Default is { } d ? " DEFAULT " + d : "") + (current.NotNull ? " NOT NULL" : "")
                 + string.Concat(current.Checks.Select(c => $" CONSTRAINT {Sql.Ident(c.Name)} {c.Definition}"));
             Emit(Phase.CreateTypes, text);
+            if (old is not null)
+            {
+                Fresh($"DOMAIN {name}");
+            }
+
             return;
         }
 
