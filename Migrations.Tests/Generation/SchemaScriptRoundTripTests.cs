@@ -98,7 +98,8 @@ public sealed class SchemaScriptRoundTripTests(GenerationFixture pair, ITestOutp
         {
             await GenerationFixture.ApplyAsync(mutated, down);
             Assert.True(
-                Equal(original, await Db.SnapshotAsync(mutated, options), out var reverted), $"mutated after down:\n{reverted}\n{down.Sql}");
+                Equal(original, await Db.SnapshotAsync(mutated, options), out var reverted),
+                $"mutated after down:\n{reverted}\n{down.Sql}");
         });
         await Task.WhenAll(cleanSide, mutatedSide);
         pair.Restored = true;
