@@ -13,6 +13,8 @@ internal static class GenerationErrorText
             "pass migrations:V with a version that 'status' lists", ExitCodes.Usage),
         UnknownRollbackVersion e => new($"the assembly has no migration {e.Version} to compute a rollback for",
             "pass a version that 'status' lists", ExitCodes.Usage),
+        SourceSnapshotUnreadable e => new($"{e.Path}: {e.Reason}",
+            "pass a file written by 'schema --output', or another source: " + DiffCommand.SourceForms, ExitCodes.Usage),
         _ => null,
     };
 }

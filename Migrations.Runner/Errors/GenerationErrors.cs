@@ -8,3 +8,6 @@ public sealed record UnknownSourceVersion(string Option, long Version, long Late
 
 /// <summary>A rollback was asked for a version the assembly does not have.</summary>
 public sealed record UnknownRollbackVersion(long Version) : RunnerError;
+
+/// <summary>A snapshot file given as a diff source cannot be read.</summary>
+public sealed record SourceSnapshotUnreadable(string Path, string Reason) : RunnerError;

@@ -59,7 +59,7 @@ public sealed class SchemaDiffService(MigrationSet migrations, string serverConn
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
                 {
-                    throw new RunnerErrorException(new SnapshotUnreadable(file.Path, e.Message), e);
+                    throw new RunnerErrorException(new SourceSnapshotUnreadable(file.Path, e.Message), e);
                 }
 
             case MigrationsSource replay:

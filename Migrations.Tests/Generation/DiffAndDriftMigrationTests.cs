@@ -77,6 +77,19 @@ public sealed class DiffAndDriftMigrationTests(DatabaseFixture db) : IClassFixtu
     }
 
     [Fact]
+    public async Task Diff_of_a_file_that_is_no_snapshot_is_a_usage_error_naming_the_file()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("diff-").FullName, "broken.json");
+        await File.WriteAllTextAsync(file, "{ not json");
+
+        var diff = await Cli.RunWithAsync(null, null, "diff", "--from", file, "--to", file);
+
+        Assert.Equal(2, diff.ExitCode);
+        Assert.StartsWith($"error: {file}: not a schema snapshot", diff.Error, StringComparison.Ordinal);
+        Assert.Empty(diff.Out);
+    }
+
+    [Fact]
     public async Task Drift_writes_a_migration_that_rebuilds_the_drifted_schema_and_whose_down_undoes_it()
     {
         var drifted = await DriftedAsync();
