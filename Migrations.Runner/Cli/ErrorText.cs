@@ -87,16 +87,20 @@ internal static class ErrorText
         ScratchDatabaseRefused e => new($"cannot create a scratch database on {e.Host}:{e.Port}: {e.SqlState} {e.Message}",
             "grant CREATEDB to the runner's role, or pass --shadow-connection to a server where it may create databases"),
         CliError e => new(e.Message, e.Advice, e.ExitCode),
-#if DEVELOPMENT_TOOLS
-        _ => FidelityErrorText.TryDescribe(error) ?? PlanErrorText.TryDescribe(error) ?? ImportErrorText.TryDescribe(error)
-            ?? DevelopmentErrorText.Describe(error),
-#else
-        _ => FidelityErrorText.TryDescribe(error)
-            ?? PlanErrorText.TryDescribe(error)
-            ?? ImportErrorText.TryDescribe(error)
-            ?? new($"unexpected {error.GetType().Name}", "rerun with --verbose, and report it if it looks like a bug"),
-#endif
+        _ => OfTheirRooms(error),
     };
+
+    // The errors of the verbs added since ErrorText was written are worded in their own files, one per feature.
+    private static ErrorMessage OfTheirRooms(RunnerError error) =>
+        FidelityErrorText.TryDescribe(error)
+        ?? PlanErrorText.TryDescribe(error)
+        ?? ImportErrorText.TryDescribe(error)
+        ?? GenerationErrorText.TryDescribe(error)
+#if DEVELOPMENT_TOOLS
+        ?? DevelopmentErrorText.Describe(error);
+#else
+        ?? new($"unexpected {error.GetType().Name}", "rerun with --verbose, and report it if it looks like a bug");
+#endif
 
     /// <summary>A problem <c>validate</c> found, as one line.</summary>
     public static string Describe(ValidationProblem problem) => problem switch

@@ -26,7 +26,8 @@ public static partial class SchemaReader
     private static string Qualified(string schema, string name) => $"quote_ident({schema}) || '.' || quote_ident({name})";
 
     private static string Proc(string oid) =>
-        $"(SELECT {Qualified("fn.nspname", "f.proname")} FROM pg_proc f JOIN pg_namespace fn ON fn.oid = f.pronamespace WHERE f.oid = {oid})";
+        $"(SELECT {Qualified("fn.nspname", "f.proname")} FROM pg_proc f JOIN pg_namespace fn ON fn.oid = f.pronamespace "
+        + $"WHERE f.oid = {oid})";
 
     private static IEnumerable<string> ObjectQueries(int serverVersion)
     {
@@ -55,7 +56,8 @@ public static partial class SchemaReader
                           CASE WHEN a.aggserialfn <> 0 THEN ', SERIALFUNC = ' || {Proc("a.aggserialfn")}
                                || ', DESERIALFUNC = ' || {Proc("a.aggdeserialfn")} END,
                           CASE WHEN a.agginitval IS NOT NULL THEN ', INITCOND = ' || quote_literal(a.agginitval) END,
-                          CASE WHEN a.aggsortop <> 0 THEN ', SORTOP = ' || (SELECT o.oprname FROM pg_operator o WHERE o.oid = a.aggsortop) END,
+                          CASE WHEN a.aggsortop <> 0
+                               THEN ', SORTOP = ' || (SELECT o.oprname FROM pg_operator o WHERE o.oid = a.aggsortop) END,
                           CASE WHEN a.aggkind = 'h' THEN ', HYPOTHETICAL' END,
                           CASE p.proparallel WHEN 's' THEN ', PARALLEL = SAFE' WHEN 'r' THEN ', PARALLEL = RESTRICTED' END),
                    d.description
@@ -96,7 +98,8 @@ public static partial class SchemaReader
                    format('CREATE TEXT SEARCH CONFIGURATION %s (PARSER = %s)', {Qualified("n.nspname", "c.cfgname")},
                           (SELECT {Qualified("pn.nspname", "pp.prsname")} FROM pg_ts_parser pp
                            JOIN pg_namespace pn ON pn.oid = pp.prsnamespace WHERE pp.oid = c.cfgparser)),
-                   ARRAY(SELECT format('%s WITH %s', t.alias, string_agg({Qualified("dn.nspname", "dd.dictname")}, ', ' ORDER BY m.mapseqno))
+                   ARRAY(SELECT format('%s WITH %s', t.alias,
+                                       string_agg({Qualified("dn.nspname", "dd.dictname")}, ', ' ORDER BY m.mapseqno))
                          FROM pg_ts_config_map m JOIN ts_token_type(c.cfgparser) t ON t.tokid = m.maptokentype
                          JOIN pg_ts_dict dd ON dd.oid = m.mapdict JOIN pg_namespace dn ON dn.oid = dd.dictnamespace
                          WHERE m.mapcfg = c.oid GROUP BY t.alias ORDER BY t.alias COLLATE "C"),
@@ -126,7 +129,8 @@ public static partial class SchemaReader
         var columnsAndFilter = since15
             ? """
               || CASE WHEN pr.prattrs IS NOT NULL THEN ' (' || (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
-                                    FROM pg_attribute a WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs::int2[])) || ')' ELSE '' END
+                                    FROM pg_attribute a
+                                    WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs::int2[])) || ')' ELSE '' END
               || CASE WHEN pr.prqual IS NOT NULL THEN ' WHERE (' || pg_get_expr(pr.prqual, pr.prrelid) || ')' ELSE '' END
               """
             : "";

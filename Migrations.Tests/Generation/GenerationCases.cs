@@ -93,7 +93,8 @@ public static class GenerationCases
         ("table comment changed", "COMMENT ON TABLE public.api_keys IS 'changed'"),
         ("table comment dropped", "COMMENT ON TABLE public.api_keys IS NULL"),
         ("inheriting table added", "CREATE TABLE gen_base.special_items (reason text) INHERITS (gen_base.items)"),
-        ("partition added", "CREATE TABLE gen_base.events_2025 PARTITION OF gen_base.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"),
+        ("partition added",
+            "CREATE TABLE gen_base.events_2025 PARTITION OF gen_base.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"),
         ("partition dropped", "DROP TABLE gen_base.events_2024"),
         ("row level security enabled", "ALTER TABLE public.users ENABLE ROW LEVEL SECURITY"),
         ("row level security forced", "ALTER TABLE gen_base.items FORCE ROW LEVEL SECURITY"),
@@ -117,7 +118,8 @@ public static class GenerationCases
         ("column comment added", "COMMENT ON COLUMN public.users.locale IS 'BCP 47'"),
         ("column comment dropped", "COMMENT ON COLUMN public.api_keys.prefix IS NULL"),
         ("check constraint added", "ALTER TABLE gen_base.items ADD CONSTRAINT items_total_positive CHECK (total > 0)"),
-        ("check constraint added not valid", "ALTER TABLE gen_base.items ADD CONSTRAINT items_code_short CHECK (length(code) < 20) NOT VALID"),
+        ("check constraint added not valid",
+            "ALTER TABLE gen_base.items ADD CONSTRAINT items_code_short CHECK (length(code) < 20) NOT VALID"),
         ("check constraint dropped", "ALTER TABLE public.users DROP CONSTRAINT users_email_lowercase"),
         ("foreign key added", "ALTER TABLE gen_base.items ADD CONSTRAINT items_ref FOREIGN KEY (id) REFERENCES gen_base.items (id)"),
         ("foreign key dropped", "ALTER TABLE gen_base.items DROP CONSTRAINT items_owner_id_fkey"),
@@ -149,7 +151,8 @@ public static class GenerationCases
         ("materialized view index added", "CREATE INDEX item_totals_n ON gen_base.item_totals (n)"),
         ("function added", "CREATE FUNCTION gen_base.triple(x integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN x * 3"),
         ("function dropped", "DROP FUNCTION gen_base.double_it(integer)"),
-        ("function body changed", "CREATE OR REPLACE FUNCTION gen_base.double_it(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT x + x'"),
+        ("function body changed",
+            "CREATE OR REPLACE FUNCTION gen_base.double_it(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT x + x'"),
         ("function result type changed", """
             DROP FUNCTION gen_base.double_it(integer);
             CREATE FUNCTION gen_base.double_it(x integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT x * 2'
@@ -242,4 +245,17 @@ public static class GenerationCases
     ];
 
     public static IReadOnlyDictionary<string, string> All { get; } = Table.ToDictionary(c => c.Name, c => c.Sql);
+
+    /// <summary>Grant changes, seen only by snapshots read with privileges; one batch.</summary>
+    public static IReadOnlyDictionary<string, string> Grants { get; } = new Dictionary<string, string>
+    {
+        ["table granted"] = "GRANT SELECT, INSERT ON gen_base.items TO PUBLIC",
+        ["column granted"] = "GRANT UPDATE (note), SELECT (code) ON gen_base.items TO PUBLIC",
+        ["function execute revoked"] = "REVOKE EXECUTE ON FUNCTION gen_base.double_it(integer) FROM PUBLIC",
+        ["sequence usage granted"] = "GRANT USAGE ON SEQUENCE gen_base.counter TO PUBLIC",
+        ["schema usage granted"] = "GRANT USAGE ON SCHEMA gen_base TO PUBLIC",
+        ["type usage revoked"] = "REVOKE USAGE ON TYPE gen_base.colour FROM PUBLIC",
+        ["view granted"] = "GRANT SELECT ON gen_base.item_codes TO PUBLIC",
+        ["owner's own privilege revoked"] = "REVOKE TRUNCATE ON gen_base.item_refs FROM CURRENT_USER",
+    };
 }

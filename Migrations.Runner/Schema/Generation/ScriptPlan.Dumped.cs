@@ -167,7 +167,8 @@ internal sealed partial class ScriptPlan
                 }
             }
 
-            var prefix = $"ALTER DEFAULT PRIVILEGES FOR ROLE {Sql.Ident(any.Role)}" + (any.Schema is { } s ? $" IN SCHEMA {Sql.Ident(s)}" : "");
+            var prefix = $"ALTER DEFAULT PRIVILEGES FOR ROLE {Sql.Ident(any.Role)}"
+                + (any.Schema is { } s ? $" IN SCHEMA {Sql.Ident(s)}" : "");
             foreach (var grantee in was.Keys.Union(now.Keys).Order(StringComparer.Ordinal))
             {
                 var to = now.GetValueOrDefault(grantee, "");

@@ -7,7 +7,8 @@ internal sealed partial class ScriptPlan
     {
         foreach (var old in Enumerable.Reverse(ByDepth(From)).Where(t => _droppedTables.Contains(t.QualifiedName)))
         {
-            Destroy(Phase.DropTables, $"DROP TABLE {Sql.Name(old.Schema, old.Name)}", $"table {old.QualifiedName} is dropped with its rows");
+            Destroy(Phase.DropTables, $"DROP TABLE {Sql.Name(old.Schema, old.Name)}",
+                $"table {old.QualifiedName} is dropped with its rows");
         }
 
         var before = From.Tables.Where(t => !_droppedTables.Contains(t.QualifiedName))
@@ -55,8 +56,8 @@ internal sealed partial class ScriptPlan
             text = $"CREATE {unlogged}TABLE {name} (\n{string.Join(",\n", columns)}\n)";
             if (table.Inherits.Count > 0)
             {
-                text += " INHERITS (" + string.Join(", ", table.Inherits.Select(p => Sql.SplitName(p)).Select(p => Sql.Name(p.Schema, p.Name)))
-                    + ")";
+                var parents = table.Inherits.Select(p => Sql.SplitName(p)).Select(p => Sql.Name(p.Schema, p.Name));
+                text += " INHERITS (" + string.Join(", ", parents) + ")";
             }
         }
 
@@ -240,7 +241,8 @@ internal sealed partial class ScriptPlan
             else
             {
                 Destroy(Phase.AlterColumns, text,
-                    $"column {table.QualifiedName}.{column.Name} changes type {old.Type} -> {column.Type}: values that do not fit fail or are cut");
+                    $"column {table.QualifiedName}.{column.Name} changes type {old.Type} -> {column.Type}: "
+                    + "values that do not fit fail or are cut");
             }
         }
 
