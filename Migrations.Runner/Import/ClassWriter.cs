@@ -61,7 +61,8 @@ internal static class ClassWriter
         + (m.IsPrelude ? "its prerequisites are kept" : $"the imported folder had none for {m.Source.Up.Origin}")
         + $". Write legacy-sql/{m.RollbackName} and run it from Down().";
 
-    private static void Direction(StringBuilder b, string name, string file, PlannedMigration m, ScriptFacts? facts, bool statementByStatement)
+    private static void Direction(
+        StringBuilder b, string name, string file, PlannedMigration m, ScriptFacts? facts, bool statementByStatement)
     {
         var resource = "LegacySql." + file.Replace('/', '.');
         var call = statementByStatement ? $"ExecuteEachStatement({Literal(file)})" : $"Execute.EmbeddedScript({Literal(resource)})";
@@ -77,7 +78,8 @@ internal static class ClassWriter
 
     private static string Summary(PlannedMigration m, SourceFormat format) =>
         m.IsPrelude
-            ? $"The prerequisites the imported migrations assume ({m.Source.Up.Origin}), as migration {m.Version} (legacy-sql/{m.FileName})."
+            ? $"The prerequisites the imported migrations assume ({m.Source.Up.Origin}), as migration {m.Version} "
+              + $"(legacy-sql/{m.FileName})."
             : $"{m.Description}: {Tool(format)} {(m.Source.Version.Length == 0 ? "" : m.Source.Version + " ")}"
               + $"from {m.Source.Up.Origin} (legacy-sql/{m.FileName}).";
 

@@ -16,7 +16,8 @@ public sealed class ImportCommandTests(DatabaseFixture db) : IClassFixture<Datab
         var down = await Cli.RunAsync(database, "down", "--to", "1", "--assembly", assembly);
 
         Assert.True(down.ExitCode == 1, down.ToString());
-        Assert.Contains("M0003_Hotfix has no rollback: the imported folder had none for 002_hotfix.sql", down.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "M0003_Hotfix has no rollback: the imported folder had none for 002_hotfix.sql", down.Error, StringComparison.Ordinal);
         // What stays reverted is what the output lists, and nothing at or below the migration without a rollback.
         var after = await Db.AppliedVersionsAsync(database);
         var reverted = applied.Except(after).ToList();
