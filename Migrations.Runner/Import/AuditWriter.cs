@@ -109,6 +109,7 @@ internal static class AuditWriter
         : facts.Mode switch
         {
             ScriptMode.NoTransaction => facts.Mixed ? "**no transaction**, statement by statement (mixed)" : "**no transaction**",
+            ScriptMode.OwnTransactions when wrapped => "**own COMMIT/BEGIN**, inside the tool's transaction, as the tool ran it",
             ScriptMode.OwnTransactions => "**own BEGIN/COMMIT**",
             _ => wrapped || !m.Transactional ? "transaction (its own BEGIN/COMMIT)" : "transaction",
         };

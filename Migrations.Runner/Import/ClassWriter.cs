@@ -29,7 +29,7 @@ internal static class ClassWriter
         }
 
         b.Append("/// </summary>\n");
-        foreach (var line in WhyComments(migration).SelectMany(Wrap))
+        foreach (var line in WhyComments(migration, format).SelectMany(Wrap))
         {
             b.Append("// ").Append(line).Append('\n');
         }
@@ -83,16 +83,16 @@ internal static class ClassWriter
             : $"{m.Description}: {Tool(format)} {(m.Source.Version.Length == 0 ? "" : m.Source.Version + " ")}"
               + $"from {m.Source.Up.Origin} (legacy-sql/{m.FileName}).";
 
-    private static IEnumerable<string> WhyComments(PlannedMigration m)
+    private static IEnumerable<string> WhyComments(PlannedMigration m, SourceFormat format)
     {
-        if (m.Transactional)
+        if (m.Transactional && !m.Wraps(m.Up) && !m.Wraps(m.Down))
         {
             yield break;
         }
 
         foreach (var (direction, facts) in new[] { ("Up", m.Up), ("Down", m.Down) })
         {
-            if (facts is null)
+            if (facts is null || (m.Transactional && !m.Wraps(facts)))
             {
                 continue;
             }
@@ -100,6 +100,8 @@ internal static class ClassWriter
             yield return facts.Mode switch
             {
                 ScriptMode.NoTransaction => $"{direction} runs without a transaction: {string.Join("; ", facts.Reasons.Select(Reason))}.",
+                ScriptMode.OwnTransactions when m.Wraps(facts) =>
+                    $"{direction} has its own COMMIT/BEGIN inside the transaction {ClassWriter.Tool(format)} runs it in; so here too.",
                 ScriptMode.OwnTransactions => $"{direction} has its own BEGIN/COMMIT and runs as psql runs it.",
                 _ when !facts.HasCode => $"{direction} is empty.",
                 _ => $"{direction} runs in a BEGIN/COMMIT of its own, since the migration has no runner's transaction.",
