@@ -98,7 +98,7 @@ public sealed class ImportCommandTests(DatabaseFixture db) : IClassFixture<Datab
         var both = await Cli.RunAsync("Host=localhost", "baseline", "--version", "1", "--from-history");
 
         Assert.Equal(2, neither.ExitCode);
-        Assert.Contains("baseline needs --version V or --from-history", neither.Error, StringComparison.Ordinal);
+        Assert.Contains("'--version' is required (or --from-history", neither.Error, StringComparison.Ordinal);
         Assert.Equal(2, both.ExitCode);
         Assert.Contains("exclude each other", both.Error, StringComparison.Ordinal);
     }
