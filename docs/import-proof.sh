@@ -15,7 +15,7 @@ runuser -u postgres -- "$bin/initdb" -D "$work/data" -A trust -U postgres >/dev/
 runuser -u postgres -- "$bin/pg_ctl" -D "$work/data" -l "$work/log" -w \
   -o "-p $port -k $work -c listen_addresses='' -c fsync=off -c full_page_writes=off" start >/dev/null
 trap 'runuser -u postgres -- "$bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true' EXIT
-(cd "$root" && dotnet build Migrations.Runner -v q -nologo >/dev/null)
+(cd "$root" && dotnet build Migrations.Runner -v q -nologo > "$work/build.log") || { cat "$work/build.log"; exit 1; }
 runner() { dotnet "$root/Migrations.Runner/bin/Debug/net10.0/Migrations.Runner.dll" "$@"; }
 cs() { echo "Host=$work;Port=$port;Username=postgres;Database=$1"; }
 psql_() { "$bin/psql" -X -q -h "$work" -p "$port" -U postgres "$@"; }
@@ -32,15 +32,23 @@ for spec in "$@"; do
   out="$work/$name"; log="$work/$name.log"
   t=$(date +%s.%N)
   # shellcheck disable=SC2086
-  runner import --from "$from" --output "$out" $extra --connection "$(cs postgres)" > "$log" 2>&1
+  runner import --from "$from" --output "$out" $extra --connection "$(cs postgres)" > "$log" 2>&1 \
+    || { echo "| $name | import failed: $(grep -m1 '^error' "$log") |"; continue; }
   t_import=$(seconds "$t")
   t=$(date +%s.%N); dotnet build "$out" -v q -nologo >> "$log" 2>&1; t_build=$(seconds "$t")
   dll="$out/bin/Debug/net10.0/ImportedMigrations.dll"
   count=$(ls "$out"/legacy-sql/[0-9]*.sql | wc -l)
   psql_ -c "CREATE DATABASE ${name}_runner" -c "CREATE DATABASE ${name}_psql" -c "CREATE DATABASE ${name}_walk" postgres
-  t=$(date +%s.%N); runner up --assembly "$dll" -c "$(cs "${name}_runner")" >> "$log" 2>&1; t_up=$(seconds "$t")
+  t=$(date +%s.%N); up_ok=yes; runner up --assembly "$dll" -c "$(cs "${name}_runner")" >> "$log" 2>&1 || up_ok=no
+  t_up=$(seconds "$t"); [ "$up_ok" = yes ] || t_up="**failed** ($t_up)"
   t=$(date +%s.%N)
-  for f in "$out"/legacy-sql/[0-9]*.sql; do psql_ -v ON_ERROR_STOP=1 -f "$f" "${name}_psql" >> "$log" 2>&1; done
+  for f in "$out"/legacy-sql/[0-9]*.sql; do
+    # A file the tool ran inside its own transaction that holds its own COMMIT/BEGIN: psql -1 gives it that transaction.
+    class=$(ls "$out"/Migrations/M*"$(basename "$f" | cut -d_ -f1 | sed 's/^0*//' | xargs printf '%04d')"_*.cs)
+    one=$(python3 -c "import sys,re; print('-1' if re.search(r'void Up\(\)\s*\{\s*Execute.Sql\(\"BEGIN\"\)', open(sys.argv[1]).read()) and 'own COMMIT/BEGIN' in open(sys.argv[1]).read() else '')" "$class")
+    # shellcheck disable=SC2086
+    psql_ -v ON_ERROR_STOP=1 $one -f "$f" "${name}_psql" >> "$log" 2>&1 || echo "psql failed on $f" >> "$log"
+  done
   t_psql=$(seconds "$t")
   dump "${name}_runner" "$work/$name.runner.sql"; dump "${name}_psql" "$work/$name.psql.sql"
   equal=$(cmp -s "$work/$name.runner.sql" "$work/$name.psql.sql" && echo "yes, byte for byte" || echo "**no**")
@@ -48,10 +56,10 @@ for spec in "$@"; do
   mapfile -t versions < <(seq 1 "$count")
   first=$(( count > walk ? count - walk : 0 ))
   db="$(cs "${name}_walk")"
-  [ "$first" -gt 0 ] && runner up --to "$first" --assembly "$dll" -c "$db" >> "$log" 2>&1
+  [ "$first" -gt 0 ] && { runner up --to "$first" --assembly "$dll" -c "$db" >> "$log" 2>&1 || true; }
   runner schema --output "$work/$name.snap.$first.json" -c "$db" >> "$log" 2>&1
   for v in "${versions[@]:$first}"; do
-    runner up --to "$v" --assembly "$dll" -c "$db" >> "$log" 2>&1
+    runner up --to "$v" --assembly "$dll" -c "$db" >> "$log" 2>&1 || true
     runner schema --output "$work/$name.snap.$v.json" -c "$db" >> "$log" 2>&1
   done
   exact=$count

@@ -20,9 +20,10 @@ internal static class BaselineCommand
         {
             version, fromHistory, force, options.ShadowConnection, options.LockTimeout, options.Yes,
         };
+        HistoryAdoption.Validate(command, version, fromHistory);
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
-            if (HistoryAdoption.Given(run, version, fromHistory))
+            if (run.Parse.GetValue(fromHistory))
             {
                 return await HistoryAdoption.RunAsync(run, force, ct);
             }

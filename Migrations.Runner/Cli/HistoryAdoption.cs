@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Migrations.Runner.Errors;
 using Migrations.Runner.Import;
 
 namespace Migrations.Runner.Cli;
@@ -13,19 +12,20 @@ internal static class HistoryAdoption
             + "table, mapped to the imported versions: proved, then recorded without running anything",
     };
 
-    /// <summary>Whether --from-history was given; exactly one of it and --version must be.</summary>
-    public static bool Given(Invocation run, Option<long> version, Option<bool> fromHistory)
+    /// <summary>Exactly one of --version and --from-history: a parse error otherwise, worded as the parser words a missing option.</summary>
+    public static void Validate(Command command, Option<long> version, Option<bool> fromHistory)
     {
-        var adopt = run.Parse.GetValue(fromHistory);
-        var versionGiven = run.Parse.GetResult(version) is { Implicit: false };
-        if (adopt == versionGiven)
+        command.Validators.Add(result =>
         {
-            throw new RunnerErrorException(new CliError(
-                adopt ? "--version and --from-history exclude each other" : "baseline needs --version V or --from-history",
-                "pass --version V for a database built by hand, or --from-history for one another tool migrated"));
-        }
-
-        return adopt;
+            var versionGiven = result.GetResult(version) is not null;
+            var adopt = result.GetValue(fromHistory);
+            if (versionGiven == adopt)
+            {
+                result.AddError(adopt
+                    ? "--version and --from-history exclude each other."
+                    : "Option '--version' is required (or --from-history, for a database another tool migrated).");
+            }
+        });
     }
 
     public static async Task<int> RunAsync(Invocation run, Option<bool> force, CancellationToken ct)

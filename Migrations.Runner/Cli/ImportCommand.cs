@@ -86,7 +86,7 @@ internal static class ImportCommand
         output.WriteLine(result.Target.Append
             ? $"Appended migrations {migrations[0].Version}..{migrations[^1].Version} to {root} (legacy-sql/, Migrations/)."
             : $"Wrote migrations {migrations[0].Version}..{migrations[^1].Version} to {root}, a project of its own: "
-              + $"dotnet build {root}, then run it with --assembly {Path.Combine(root, "bin", "Debug", $"net{Environment.Version.Major}.0", ImportTarget.ProjectName + ".dll")}");
+              + $"dotnet build {root}, then run it with --assembly {Built(root)}");
         var none = migrations.Where(m => !m.Transactional).Select(m => m.Version).ToList();
         if (none.Count > 0)
         {
@@ -120,11 +120,15 @@ internal static class ImportCommand
 
         foreach (var s in plan.Folder.Skipped)
         {
-            output.WriteLine($"  not imported: {s.Origin} ({(s.Reason == SkipReason.GoMigration ? "a Go migration" : "not a migration file name")})");
+            var why = s.Reason == SkipReason.GoMigration ? "a Go migration" : "not a migration file name";
+            output.WriteLine($"  not imported: {s.Origin} ({why})");
         }
 
         output.WriteLine($"Audit: {Path.Combine(root, "legacy-sql", "README.md")}");
     }
+
+    private static string Built(string root) =>
+        Path.Combine(root, "bin", "Debug", $"net{Environment.Version.Major}.0", ImportTarget.ProjectName + ".dll");
 
     private static object Json(ImportResult result) => new
     {

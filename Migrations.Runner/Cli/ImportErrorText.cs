@@ -15,7 +15,8 @@ internal static class ImportErrorText
             "pass a new or empty folder for a project of its own, or the root of a repository like this one", ExitCodes.Usage),
         ImportWouldOverwrite e => new($"refusing to import: {e.Path} exists already; nothing was written",
             "import into a new folder, or remove the earlier import's files first"),
-        ImportReplayFailed e => new($"--generate-missing-downs: {e.Origin}:{e.Line} failed on the scratch database: {e.SqlState} {e.Message}; "
+        ImportReplayFailed e => new(
+            $"--generate-missing-downs: {e.Origin}:{e.Line} failed on the scratch database: {e.SqlState} {e.Message}; "
             + "nothing was written", "fix the migration in the source folder (or pass what it assumes with --prelude), then import again"),
         GeneratedDownsUnavailable e => new(
             $"--generate-missing-downs: this build has no schema-to-SQL generator, so the missing rollbacks of "
@@ -27,14 +28,16 @@ internal static class ImportErrorText
             "run 'import' first and build the migrations it wrote; pass them with --assembly", ExitCodes.Usage),
         SourceHistoryMissing e => new($"no history table of the imported tool in the database (looked for {string.Join(", ", e.Tables)})",
             "point --connection at the database the old tool migrated; for one built by hand use 'baseline --version V'"),
-        SourceHistoryDirty e => new($"refusing to adopt: {e.Table} says version {e.Version} is dirty (a failed golang-migrate run stopped inside it)",
+        SourceHistoryDirty e => new(
+            $"refusing to adopt: {e.Table} says version {e.Version} is dirty (a failed golang-migrate run stopped inside it)",
             "finish or undo that migration by hand, clear the flag as golang-migrate's force does, then adopt"),
         SourceHistoryFailed e => new($"refusing to adopt: {e.Table} records failed migrations {string.Join(", ", e.Versions)}",
             "repair the database and its history with Flyway (flyway repair) first, then adopt"),
         SourceVersionsUnknown e => new($"refusing to adopt: {e.Table} records {string.Join(", ", e.Versions)}, not in the imported folder",
             "import the folder that applied them (a newer checkout of it), then adopt"),
         SourceVersionAmbiguous e => new(
-            $"refusing to adopt: {e.Table} records {e.Version}, which several imported migrations share ({string.Join(", ", e.Candidates)})",
+            $"refusing to adopt: {e.Table} records {e.Version}, which several imported migrations share "
+            + $"({string.Join(", ", e.Candidates)})",
             "record which ran with 'baseline --version V' instead"),
         _ => null,
     };

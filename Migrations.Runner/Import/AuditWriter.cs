@@ -27,10 +27,12 @@ internal static class AuditWriter
             .Append("For a one-file format, each direction's file is its sections of the source file, byte for byte, ")
             .Append("without the directive lines. `import-manifest.json` maps the source versions to these numbers ")
             .Append("(read by `baseline --from-history`).\n\n");
-        b.Append("| # | File | Origin | Source version | Up | Down | Notes |\n|---|------|--------|----------------|----|------|-------|\n");
+        b.Append("| # | File | Origin | Source version | Up | Down | Notes |\n")
+            .Append("|---|------|--------|----------------|----|------|-------|\n");
         foreach (var m in plan.Migrations)
         {
-            b.Append(CultureInfo.InvariantCulture, $"| {m.FileName[..m.FileName.IndexOf('_', StringComparison.Ordinal)]} | `{m.FileName}` | ")
+            var number = m.FileName[..m.FileName.IndexOf('_', StringComparison.Ordinal)];
+            b.Append(CultureInfo.InvariantCulture, $"| {number} | `{m.FileName}` | ")
                 .Append(Cell(m.IsPrelude ? $"`{m.Source.Up.Origin}` (--prelude)" : $"`{m.Source.Up.Origin}`"
                     + (m.Source.Down is { } d && d.Origin != m.Source.Up.Origin ? $", `{d.Origin}`" : "")))
                 .Append(" | ").Append(Cell(m.Source.Version)).Append(" | ").Append(Mode(m.Up, m, m.Wraps(m.Up)))
@@ -43,7 +45,7 @@ internal static class AuditWriter
                 + (d.Facts.Mixed ? "; it mixes them with other statements, so it runs statement by statement" : ""))),
             "Every other direction runs in the runner's transaction. A migration without a transaction runs one statement per command; "
             + "its other direction, when it can, in a BEGIN/COMMIT of its own.");
-        Section(b, "Rollbacks missing or empty", plan.Migrations.Where(m => m.DownState is DownState.Missing or DownState.Empty or DownState.Generated)
+        Section(b, "Rollbacks missing or empty", plan.Migrations.Where(m => m.DownState != DownState.Present)
             .Select(m => m.DownState switch
             {
                 DownState.Missing => $"{m.Version} `{m.Source.Up.Origin}`: **missing**; its Down fails, naming the migration",
@@ -62,7 +64,8 @@ internal static class AuditWriter
         Section(b, "Statements that are not idempotent", Each(plan, f => f.NotIdempotent, s => $"line {s.Line}: `{s.Text}`", upOnly: true),
             "Running them again on a database that has their change fails or changes it again: adopt such a database with "
             + "`baseline --from-history`, never by rerunning them.");
-        Section(b, "Numbering of the source", plan.Duplicates.Select(d => $"version {d.Version} is used by {string.Join(", ", d.Origins.Select(o => $"`{o}`"))}")
+        Section(b, "Numbering of the source", plan.Duplicates
+            .Select(d => $"version {d.Version} is used by {string.Join(", ", d.Origins.Select(o => $"`{o}`"))}")
             .Concat(plan.Gaps.Select(g => $"no version between {g.After} and {g.Before}")), "The new numbers are sequential.");
         Section(b, "Not imported", plan.Folder.Repeatables.Select(r => $"`{r}`: a Flyway repeatable, rerun by Flyway whenever it changes; "
                 + "not a versioned migration, so not imported: make it a migration of its own if it must run")
@@ -106,6 +109,7 @@ internal static class AuditWriter
         : facts.Mode switch
         {
             ScriptMode.NoTransaction => facts.Mixed ? "**no transaction**, statement by statement (mixed)" : "**no transaction**",
+            ScriptMode.OwnTransactions when wrapped => "**own COMMIT/BEGIN**, inside the tool's transaction, as the tool ran it",
             ScriptMode.OwnTransactions => "**own BEGIN/COMMIT**",
             _ => wrapped || !m.Transactional ? "transaction (its own BEGIN/COMMIT)" : "transaction",
         };

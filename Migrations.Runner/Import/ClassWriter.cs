@@ -29,7 +29,7 @@ internal static class ClassWriter
         }
 
         b.Append("/// </summary>\n");
-        foreach (var line in WhyComments(migration).SelectMany(Wrap))
+        foreach (var line in WhyComments(migration, format).SelectMany(Wrap))
         {
             b.Append("// ").Append(line).Append('\n');
         }
@@ -61,7 +61,8 @@ internal static class ClassWriter
         + (m.IsPrelude ? "its prerequisites are kept" : $"the imported folder had none for {m.Source.Up.Origin}")
         + $". Write legacy-sql/{m.RollbackName} and run it from Down().";
 
-    private static void Direction(StringBuilder b, string name, string file, PlannedMigration m, ScriptFacts? facts, bool statementByStatement)
+    private static void Direction(
+        StringBuilder b, string name, string file, PlannedMigration m, ScriptFacts? facts, bool statementByStatement)
     {
         var resource = "LegacySql." + file.Replace('/', '.');
         var call = statementByStatement ? $"ExecuteEachStatement({Literal(file)})" : $"Execute.EmbeddedScript({Literal(resource)})";
@@ -77,20 +78,21 @@ internal static class ClassWriter
 
     private static string Summary(PlannedMigration m, SourceFormat format) =>
         m.IsPrelude
-            ? $"The prerequisites the imported migrations assume ({m.Source.Up.Origin}), as migration {m.Version} (legacy-sql/{m.FileName})."
+            ? $"The prerequisites the imported migrations assume ({m.Source.Up.Origin}), as migration {m.Version} "
+              + $"(legacy-sql/{m.FileName})."
             : $"{m.Description}: {Tool(format)} {(m.Source.Version.Length == 0 ? "" : m.Source.Version + " ")}"
               + $"from {m.Source.Up.Origin} (legacy-sql/{m.FileName}).";
 
-    private static IEnumerable<string> WhyComments(PlannedMigration m)
+    private static IEnumerable<string> WhyComments(PlannedMigration m, SourceFormat format)
     {
-        if (m.Transactional)
+        if (m.Transactional && !m.Wraps(m.Up) && !m.Wraps(m.Down))
         {
             yield break;
         }
 
         foreach (var (direction, facts) in new[] { ("Up", m.Up), ("Down", m.Down) })
         {
-            if (facts is null)
+            if (facts is null || (m.Transactional && !m.Wraps(facts)))
             {
                 continue;
             }
@@ -98,6 +100,8 @@ internal static class ClassWriter
             yield return facts.Mode switch
             {
                 ScriptMode.NoTransaction => $"{direction} runs without a transaction: {string.Join("; ", facts.Reasons.Select(Reason))}.",
+                ScriptMode.OwnTransactions when m.Wraps(facts) =>
+                    $"{direction} has its own COMMIT/BEGIN inside the transaction {ClassWriter.Tool(format)} runs it in; so here too.",
                 ScriptMode.OwnTransactions => $"{direction} has its own BEGIN/COMMIT and runs as psql runs it.",
                 _ when !facts.HasCode => $"{direction} is empty.",
                 _ => $"{direction} runs in a BEGIN/COMMIT of its own, since the migration has no runner's transaction.",

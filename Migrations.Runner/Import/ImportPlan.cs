@@ -49,7 +49,15 @@ public sealed record PlannedMigration(
     /// In a migration without a transaction, a direction that can run in one gets its own BEGIN/COMMIT: the up that
     /// cannot run in a transaction does not force its down out of one.
     /// </summary>
-    public bool Wraps(ScriptFacts? facts) => !Transactional && facts is { Mode: ScriptMode.Transaction, HasCode: true };
+    public bool Wraps(ScriptFacts? facts) =>
+        (!Transactional && facts is { Mode: ScriptMode.Transaction, HasCode: true })
+        || (ToolTransaction && facts is { Mode: ScriptMode.OwnTransactions });
+
+    /// <summary>
+    /// The source tool runs each migration inside a transaction of its own (goose, sql-migrate, dbmate, Flyway, diesel), so a
+    /// script with its own COMMIT/BEGIN was written to run inside one: it gets that transaction around it, as the tool ran it.
+    /// </summary>
+    public bool ToolTransaction { get; init; }
 }
 
 /// <summary>Versions the source numbering repeats, or skips.</summary>
@@ -84,7 +92,11 @@ internal static class ImportPlanner
         foreach (var migration in folder.Migrations)
         {
             var title = SourceFiles.Title(migration.Name);
-            planned.Add(Planned(next++, migration, title.Length == 0 ? "Migration " + migration.Version : Sentence(title), false, width));
+            var description = title.Length == 0 ? "Migration " + migration.Version : Sentence(title);
+            planned.Add(Planned(next++, migration, description, false, width) with
+            {
+                ToolTransaction = folder.Format is not (SourceFormat.Plain or SourceFormat.GolangMigrate),
+            });
         }
 
         var duplicates = folder.Migrations.Where(m => m.Version.Length > 0)

@@ -7,7 +7,8 @@ namespace Migrations.Runner.Import;
 /// <param name="Output">Where to write: a new project's folder, or a project holding legacy-sql/ and Migrations/ to append to.</param>
 /// <param name="Prelude">A file of prerequisites (extensions, roles) to make migration 1 of the set.</param>
 /// <param name="GenerateMissingDowns">Write the missing rollbacks from the schema before and after each up.</param>
-public sealed record ImportOptions(string From, SourceFormat? Format, string Output, string? Prelude = null, bool GenerateMissingDowns = false);
+public sealed record ImportOptions(
+    string From, SourceFormat? Format, string Output, string? Prelude = null, bool GenerateMissingDowns = false);
 
 /// <summary>What import wrote.</summary>
 /// <param name="Plan">Every migration with its facts, as the audit lists them.</param>
@@ -25,7 +26,9 @@ public sealed record ImportResult(ImportPlan Plan, ImportTarget Target, IReadOnl
 public static class ImportService
 {
     /// <summary>Reads and plans without writing: what <see cref="Import"/> would write.</summary>
-    /// <exception cref="RunnerErrorException">The folder is missing, holds nothing the format reads, or a file cannot be read as it says.</exception>
+    /// <exception cref="RunnerErrorException">
+    /// The folder is missing, holds nothing the format reads, or a file cannot be read as it says.
+    /// </exception>
     public static ImportPlan Plan(ImportOptions options, ImportTarget target)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -65,7 +68,9 @@ public static class ImportService
     /// <param name="cancellationToken">Stops the replay.</param>
     /// <inheritdoc cref="Plan" path="/exception"/>
     public static async Task<ImportResult> ImportAsync(
-        ImportOptions options, Func<CancellationToken, Task<string>>? serverConnection = null, CancellationToken cancellationToken = default)
+        ImportOptions options,
+        Func<CancellationToken, Task<string>>? serverConnection = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var target = ImportTarget.Resolve(options.Output);

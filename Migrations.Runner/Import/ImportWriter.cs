@@ -7,7 +7,9 @@ using Migrations.Runner.Errors;
 
 namespace Migrations.Runner.Import;
 
-/// <summary>Where an import writes: a project of its own, or this repository's legacy-sql/ and Migrations/ after their last version.</summary>
+/// <summary>
+/// Where an import writes: a project of its own, or this repository's legacy-sql/ and Migrations/ after their last version.
+/// </summary>
 /// <param name="Root">The output folder.</param>
 /// <param name="Append">True when it holds legacy-sql/ and Migrations/Migrations.csproj already.</param>
 /// <param name="LastVersion">The newest version there (0 for a new project).</param>
@@ -84,7 +86,8 @@ internal static class ImportWriter
             files[ImportTarget.ProjectName + ".csproj"] = Utf8(Project());
             files["Directory.Build.props"] = Utf8(BuildProps);
             files["Directory.Packages.props"] = Utf8(PackagesProps());
-            files[".gitattributes"] = Utf8("# legacy-sql is history, byte for byte: never convert its line endings.\nlegacy-sql/** -text\n");
+            files[".gitattributes"] = Utf8(
+                "# legacy-sql is history, byte for byte: never convert its line endings.\nlegacy-sql/** -text\n");
         }
 
         foreach (var (path, bytes) in files)
@@ -109,7 +112,8 @@ internal static class ImportWriter
     // The manifest goes into the assembly beside the scripts it maps; the csproj names it once.
     private static string EmbedManifest(string csproj)
     {
-        var line = $"<EmbeddedResource Include=\"..\\legacy-sql\\{ImportManifest.FileName}\" LogicalName=\"{ImportManifest.ResourceName}\" />";
+        var line = $"<EmbeddedResource Include=\"..\\legacy-sql\\{ImportManifest.FileName}\" "
+            + $"LogicalName=\"{ImportManifest.ResourceName}\" />";
         if (csproj.Contains(ImportManifest.FileName, StringComparison.Ordinal))
         {
             return csproj;

@@ -31,7 +31,7 @@ internal static partial class PairedReaders
         }
 
         ups.Sort((a, b) => SourceFiles.CompareNumbers(a.Version, b.Version) is var c and not 0 ? c : string.CompareOrdinal(a.Path, b.Path));
-        return Pair(root, SourceFormat.GolangMigrate, ups, downs, skipped, SourceFiles.CompareNumbers, v => v.TrimStart('0') is { Length: > 0 } t ? t : "0");
+        return Pair(root, SourceFormat.GolangMigrate, ups, downs, skipped, SourceFiles.CompareNumbers, SourceFiles.Unpadded);
     }
 
     public static SourceFolder Flyway(string root)
@@ -98,7 +98,8 @@ internal static partial class PairedReaders
         }
 
         // Diesel orders by the version string, dashes and all; equal versions by the rest of the name.
-        migrations.Sort((a, b) => string.CompareOrdinal(a.HistoryId, b.HistoryId) is var c and not 0 ? c : string.CompareOrdinal(a.Name, b.Name));
+        migrations.Sort((a, b) =>
+            string.CompareOrdinal(a.HistoryId, b.HistoryId) is var c and not 0 ? c : string.CompareOrdinal(a.Name, b.Name));
         return new SourceFolder(SourceFormat.Diesel, migrations, [], skipped, []);
     }
 

@@ -17,7 +17,9 @@ public enum ScriptMode
 
 public enum ReasonKind
 {
-    /// <summary>The tool's directive (goose NO TRANSACTION, sql-migrate notransaction, dbmate transaction:false, diesel metadata).</summary>
+    /// <summary>
+    /// The tool's directive (goose NO TRANSACTION, sql-migrate notransaction, dbmate transaction:false, diesel metadata).
+    /// </summary>
     ToolDirective,
 
     /// <summary>CREATE/DROP/REINDEX ... CONCURRENTLY, VACUUM, ALTER SYSTEM, CREATE DATABASE: refused in a transaction block.</summary>
@@ -39,7 +41,9 @@ public sealed record NotedStatement(int Line, string Text);
 /// <param name="Mode">How it runs.</param>
 /// <param name="Reasons">Why it does not run in the runner's transaction (empty when it does).</param>
 /// <param name="Mixed">Non-transactional statements beside others: only statement by statement can run it.</param>
-/// <param name="SessionSets">Session-level SETs; the runner resets the session after each migration, as psql's new session per file would.</param>
+/// <param name="SessionSets">
+/// Session-level SETs; the runner resets the session after each migration, as psql's new session per file would.
+/// </param>
 /// <param name="CreatesExtensions">Extensions it creates.</param>
 /// <param name="UsesExtensions">Extensions its statements use (an operator class, a type, a function they provide).</param>
 /// <param name="NotIdempotent">Statements that fail or change something when run twice.</param>
@@ -164,7 +168,9 @@ internal static class ScriptAnalysis
     [
         .. SqlLexer.Tokenize(statement)
             .Where(t => t.Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier)
-            .Select(t => t.Kind == SqlTokenKind.Word ? statement.Substring(t.Start, t.Length) : string.Concat("\"", statement.AsSpan(t.Start + 1, t.Length - 2))),
+            .Select(t => t.Kind == SqlTokenKind.Word
+                ? statement.Substring(t.Start, t.Length)
+                : string.Concat("\"", statement.AsSpan(t.Start + 1, t.Length - 2))),
     ];
 
     private static int LeadingLines(string statement)

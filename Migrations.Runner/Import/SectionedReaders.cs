@@ -50,7 +50,7 @@ internal static partial class SectionedReaders
             });
             var directive = noTransaction ? "-- +goose NO TRANSACTION" : null;
             var version = match.Groups[1].Value;
-            migrations.Add(Migration(version, version.TrimStart('0') is { Length: > 0 } t ? t : "0", match.Groups[2].Value, cut, directive, directive));
+            migrations.Add(Migration(version, SourceFiles.Unpadded(version), match.Groups[2].Value, cut, directive, directive));
         }
 
         migrations.Sort((a, b) => SourceFiles.CompareNumbers(a.Version, b.Version));

@@ -29,7 +29,10 @@ internal static class SourceFiles
 
     public static string Relative(string root, string path) => Path.GetRelativePath(root, path).Replace('\\', '/');
 
-    /// <summary>Files of <paramref name="root"/> (and below it when <paramref name="recursive"/>), in ordinal order of their path.</summary>
+    /// <summary>A version as the tools that parse it as an integer record it: <c>0001</c> is <c>1</c>.</summary>
+    public static string Unpadded(string digits) => digits.TrimStart('0') is { Length: > 0 } t ? t : "0";
+
+    /// <summary>Files of <paramref name="root"/> (and below it when <paramref name="recursive"/>), in ordinal order of path.</summary>
     public static IEnumerable<string> List(string root, bool recursive) =>
         Directory.EnumerateFiles(root, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
             .Where(f => !Path.GetFileName(f).StartsWith('.'))

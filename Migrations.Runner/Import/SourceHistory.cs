@@ -3,7 +3,9 @@ using Npgsql;
 
 namespace Migrations.Runner.Import;
 
-/// <summary>What the old tool's history table says ran: the ids as the manifest holds them (<see cref="ManifestMigration.HistoryId"/>).</summary>
+/// <summary>
+/// What the old tool's history table says ran: the ids as the manifest holds them (<see cref="ManifestMigration.HistoryId"/>).
+/// </summary>
 /// <param name="Table">The table read.</param>
 /// <param name="Applied">Applied ids, in the order the tool applied them where it says.</param>
 public sealed record SourceHistory(string Table, IReadOnlyList<string> Applied);
@@ -54,32 +56,36 @@ internal static class SourceHistoryReader
                 // One row, the current version: every version up to it ran, and it must be one of the folder's.
                 var current = rows[0][0];
                 return new SourceHistory(table, import.Migrations.Any(m => m.HistoryId == current)
-                    ? [.. import.Migrations.Where(m => !m.Prelude && SourceFiles.CompareNumbers(m.HistoryId, current) <= 0).Select(m => m.HistoryId)]
+                    ? [.. import.Migrations.Where(m => !m.Prelude && SourceFiles.CompareNumbers(m.HistoryId, current) <= 0)
+                        .Select(m => m.HistoryId)]
                     : [current]);
             case SourceFormat.Dbmate when !hasDirty:
-                return new SourceHistory(table, await ColumnAsync(connection, "SELECT version FROM schema_migrations ORDER BY version", cancellationToken));
+                return await ColumnAsync(connection, table, "SELECT version FROM schema_migrations ORDER BY version", cancellationToken);
             case SourceFormat.Goose:
-                return new SourceHistory(table, await ColumnAsync(connection, """
+                return await ColumnAsync(connection, table, """
                     SELECT version_id::text FROM (
-                        SELECT DISTINCT ON (version_id) version_id, is_applied, id FROM goose_db_version ORDER BY version_id, id DESC) newest
+                        SELECT DISTINCT ON (version_id) version_id, is_applied, id
+                        FROM goose_db_version ORDER BY version_id, id DESC) newest
                     WHERE is_applied AND version_id <> 0 ORDER BY id
-                    """, cancellationToken));
+                    """, cancellationToken);
             case SourceFormat.Flyway:
                 return await FlywayAsync(connection, import, cancellationToken);
             case SourceFormat.SqlMigrate:
-                return new SourceHistory(table, await ColumnAsync(connection, "SELECT id FROM gorp_migrations ORDER BY applied_at, id", cancellationToken));
+                return await ColumnAsync(connection, table, "SELECT id FROM gorp_migrations ORDER BY applied_at, id", cancellationToken);
             case SourceFormat.Diesel:
-                return new SourceHistory(table, await ColumnAsync(connection, "SELECT version FROM __diesel_schema_migrations ORDER BY version", cancellationToken));
+                return await ColumnAsync(connection, table, $"SELECT version FROM {table} ORDER BY version", cancellationToken);
             default:
                 return null;
         }
     }
 
-    private static async Task<SourceHistory> FlywayAsync(NpgsqlConnection connection, ManifestImport import, CancellationToken cancellationToken)
+    private static async Task<SourceHistory> FlywayAsync(
+        NpgsqlConnection connection, ManifestImport import, CancellationToken cancellationToken)
     {
         const string table = "flyway_schema_history";
         var rows = await RowsAsync(connection,
-            $"SELECT coalesce(version, ''), type, success::text, coalesce(script, '') FROM {table} ORDER BY installed_rank", cancellationToken);
+            $"SELECT coalesce(version, ''), type, success::text, coalesce(script, '') FROM {table} ORDER BY installed_rank",
+            cancellationToken);
         var failed = rows.Where(r => r[2] != "true").Select(r => r[0].Length > 0 ? r[0] : r[3]).ToList();
         if (failed.Count > 0)
         {
@@ -118,8 +124,9 @@ internal static class SourceHistoryReader
         return await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    private static async Task<List<string>> ColumnAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken) =>
-        [.. (await RowsAsync(connection, sql, cancellationToken)).Select(r => r[0])];
+    private static async Task<SourceHistory> ColumnAsync(
+        NpgsqlConnection connection, string table, string sql, CancellationToken cancellationToken) =>
+        new(table, [.. (await RowsAsync(connection, sql, cancellationToken)).Select(r => r[0])]);
 
     private static async Task<List<string[]>> RowsAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
@@ -128,7 +135,8 @@ internal static class SourceHistoryReader
         var rows = new List<string[]>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "" : reader.GetValue(i).ToString() ?? "")]);
+            rows.Add([.. Enumerable.Range(0, reader.FieldCount)
+                .Select(i => reader.IsDBNull(i) ? "" : reader.GetValue(i).ToString() ?? "")]);
         }
 
         return rows;

@@ -1,3 +1,4 @@
+using Migrations.Runner.Services;
 using Migrations.Tests.Infrastructure;
 
 namespace Migrations.Tests.Import;
@@ -16,13 +17,38 @@ public sealed class ImportCommandTests(DatabaseFixture db) : IClassFixture<Datab
         var down = await Cli.RunAsync(database, "down", "--to", "1", "--assembly", assembly);
 
         Assert.True(down.ExitCode == 1, down.ToString());
-        Assert.Contains("M0003_Hotfix has no rollback: the imported folder had none for 002_hotfix.sql", down.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "M0003_Hotfix has no rollback: the imported folder had none for 002_hotfix.sql", down.Error, StringComparison.Ordinal);
         // What stays reverted is what the output lists, and nothing at or below the migration without a rollback.
         var after = await Db.AppliedVersionsAsync(database);
         var reverted = applied.Except(after).ToList();
         Assert.Equal(reverted.Count, down.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.All(reverted, v => Assert.True(v > 3));
         Assert.Contains(3L, after);
+    }
+
+    [Fact]
+    public async Task A_prelude_becomes_migration_1_so_the_scratch_replay_of_drift_has_the_extension_too()
+    {
+        var folder = Directory.CreateTempSubdirectory("import-prelude-").FullName;
+        var source = Directory.CreateDirectory(Path.Combine(folder, "migrations")).FullName;
+        File.WriteAllText(Path.Combine(source, "1_names.up.sql"),
+            "CREATE TABLE names (name text);\nCREATE INDEX names_trgm ON names USING gin (name gin_trgm_ops);\n");
+        File.WriteAllText(Path.Combine(source, "1_names.down.sql"), "DROP TABLE names;\n");
+        File.WriteAllText(Path.Combine(folder, "prelude.sql"), "CREATE EXTENSION IF NOT EXISTS pg_trgm;\n");
+        var output = Path.Combine(folder, "out");
+
+        var result = await Cli.RunWithAsync(
+            null, folder, "import", "--from", "migrations", "--output", "out", "--prelude", "prelude.sql");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("uses `pg_trgm`", File.ReadAllText(Path.Combine(output, "legacy-sql", "README.md")), StringComparison.Ordinal);
+        var set = ImportHarness.Compile(output);
+        var database = await db.CreateDatabaseAsync();
+        await Db.Service(database, set).UpAsync(null);
+        var drift = await new SchemaTruthService(set, database).DriftAsync(null);
+        Assert.False(drift.HasDrift, Db.Describe(drift.Differences));
+        Assert.Equal([1L, 2L], drift.Replayed);
     }
 
     [Fact]
@@ -72,7 +98,7 @@ public sealed class ImportCommandTests(DatabaseFixture db) : IClassFixture<Datab
         var both = await Cli.RunAsync("Host=localhost", "baseline", "--version", "1", "--from-history");
 
         Assert.Equal(2, neither.ExitCode);
-        Assert.Contains("baseline needs --version V or --from-history", neither.Error, StringComparison.Ordinal);
+        Assert.Contains("'--version' is required (or --from-history", neither.Error, StringComparison.Ordinal);
         Assert.Equal(2, both.ExitCode);
         Assert.Contains("exclude each other", both.Error, StringComparison.Ordinal);
     }

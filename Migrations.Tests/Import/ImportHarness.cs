@@ -48,7 +48,8 @@ internal static class ImportHarness
 
     public static IEnumerable<(string Path, string ResourceName)> Resources(string legacySql) =>
         Directory.GetFiles(legacySql, "*.sql").Select(f => (f, "LegacySql." + Path.GetFileName(f)))
-            .Concat(Directory.GetFiles(Path.Combine(legacySql, "rollback"), "*.sql").Select(f => (f, "LegacySql.rollback." + Path.GetFileName(f))))
+            .Concat(Directory.GetFiles(Path.Combine(legacySql, "rollback"), "*.sql")
+                .Select(f => (f, "LegacySql.rollback." + Path.GetFileName(f))))
             .Append((Path.Combine(legacySql, ImportManifest.FileName), ImportManifest.ResourceName));
 
     /// <summary>

@@ -2,7 +2,9 @@ using Migrations.Runner.Import;
 
 namespace Migrations.Tests.Import;
 
-/// <summary>Each format read as its tool reads it, without a database: order, pairing, directives, modes, and what the audit names.</summary>
+/// <summary>
+/// Each format read as its tool reads it, without a database: order, pairing, directives, modes, and what the audit names.
+/// </summary>
 public sealed class ImportReadingTests
 {
     private static ImportPlan Plan(string fixture, SourceFormat? format = null) =>
