@@ -90,7 +90,7 @@ internal static class ErrorText
         _ => OfTheirRooms(error),
     };
 
-    // The errors of the verbs added since ErrorText was written are worded in their own files, one per feature.
+    // Each feature words its own errors in a file of its own (Cli/<Feature>ErrorText.cs); none claims another's.
     private static ErrorMessage OfTheirRooms(RunnerError error) =>
         FidelityErrorText.TryDescribe(error)
         ?? PlanErrorText.TryDescribe(error)
