@@ -21,6 +21,7 @@ public static class RunnerCli
         root.Subcommands.Add(SchemaCommand.Create(options, console));
         root.Subcommands.Add(BaselineCommand.Create(options, console));
         root.Subcommands.Add(RepairCommand.Create(options, console));
+        root.Subcommands.Add(VerifyCommand.Create(options, console));
 #if DEVELOPMENT_TOOLS
         root.Subcommands.Add(NewCommand.Create(options, console));
         root.Subcommands.Add(DevDbCommand.Create(options, console));

@@ -1,0 +1,48 @@
+using Migrations.Runner.Catalog;
+using Migrations.Runner.Errors;
+using Migrations.Runner.Schema;
+
+namespace Migrations.Runner.Verification;
+
+/// <summary>Which part of a version's round trip failed.</summary>
+public enum RoundTripCheck
+{
+    /// <summary>Its first Up threw: nothing after it can be checked.</summary>
+    UpFailed,
+
+    /// <summary>Its Down threw.</summary>
+    DownFailed,
+
+    /// <summary>Its Down ran but left a schema other than the one before its Up.</summary>
+    DownDiffers,
+
+    /// <summary>Its Up, run again after its Down, threw.</summary>
+    UpAgainFailed,
+
+    /// <summary>Its Up, run again after its Down, gave a schema other than its first Up.</summary>
+    UpAgainDiffers,
+}
+
+/// <summary>One version that failed its round trip: how, with the differences found or the error met.</summary>
+/// <param name="Migration">The version.</param>
+/// <param name="Check">What failed.</param>
+/// <param name="Differences">Expected: the schema the step should have left; actual: what it left.</param>
+/// <param name="Error">The failure, for the checks that threw.</param>
+public sealed record RoundTripFailure(
+    MigrationEntry Migration, RoundTripCheck Check, IReadOnlyList<SchemaDifference> Differences, MigrationFailed? Error);
+
+/// <summary>What a round trip over a range of versions found.</summary>
+/// <param name="Checked">The versions whose round trip ran, passed or failed, in order.</param>
+/// <param name="Failures">Every version that failed, in order.</param>
+/// <param name="NotChecked">Versions of the range after a first Up that failed: they cannot run without it.</param>
+/// <param name="Incremental">Whether fingerprints followed only what each migration touched (event triggers), not the whole schema.</param>
+/// <param name="Elapsed">The whole run, scratch databases included.</param>
+public sealed record RoundTripReport(
+    IReadOnlyList<MigrationEntry> Checked,
+    IReadOnlyList<RoundTripFailure> Failures,
+    IReadOnlyList<MigrationEntry> NotChecked,
+    bool Incremental,
+    TimeSpan Elapsed)
+{
+    public bool Passed => Failures.Count == 0 && NotChecked.Count == 0;
+}
