@@ -109,18 +109,27 @@ for n in $sizes; do
 done
 export PGPORT=$port
 
-# The rollback round-trip test (down then up, snapshot compared, at every version) on the generated migrations.
-roundtrip_n=${BENCH_ROUNDTRIP_N:-500}
-roundtrip=""
-roundtrip_dll="$out/n$roundtrip_n/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll"
-if [ -z "$versions" ] && [ "$roundtrip_n" != 0 ] && [ -f "$roundtrip_dll" ]; then
-  echo "rollback round trip over N = $roundtrip_n..."
-  dotnet build Migrations.Tests -nologo -v quiet >/dev/null
-  start=$(now)
-  TEST_DATABASE_CONNECTION_STRING="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" \
-  ROUNDTRIP_ASSEMBLY="$out/n$roundtrip_n/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll" \
-    dotnet test Migrations.Tests --no-build --filter "FullyQualifiedName~RollbackRoundTripTests" >/dev/null
-  roundtrip=$(( ($(now) - start) / 1000000 ))
+# The rollback round trip (verify: up, down and up again at every version, on a scratch database it creates) against
+# up + down of the same set, timed in the same trials, with the ReadyToRun runner.
+roundtrip_sizes=${BENCH_ROUNDTRIP_N:-"500 2000"}
+[ "$roundtrip_sizes" = 0 ] && roundtrip_sizes=""
+roundtrip_done=""
+if [ -z "$versions" ]; then
+  for n in $roundtrip_sizes; do
+    dll="$out/n$n/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll"
+    [ -f "$dll" ] || continue
+    roundtrip_done+=" $n"
+    cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=bench"
+    for ((trial = 1; trial <= trials; trial++)); do
+      echo "  round trip, N = $n, trial $trial/$trials"
+      fresh
+      start=$(now)
+      "${runner_r2r[@]}" up --assembly "$dll" -c "$cs" >/dev/null
+      "${runner_r2r[@]}" down --to 0 --assembly "$dll" -c "$cs" >/dev/null
+      record "rt $n updown" $(( ($(now) - start) / 1000000 ))
+      timed "rt $n verify" "${runner_r2r[@]}" verify --assembly "$dll" -c "$cs"
+    done
+  done
 fi
 
 # Drift's cost against pg_dump: two databases of T tables each (built by psql from generated SQL), compared by the
@@ -213,10 +222,18 @@ for n in $sizes; do
 | $n | no-op \`${op#noop-}\` | | | $(seconds "$j") | $(seconds "$r") | |"
   done
 done
-if [ -n "$roundtrip" ]; then
+if [ -n "$roundtrip_done" ]; then
   table+="
 
-Rollback round trip of all $roundtrip_n generated migrations (\`RollbackRoundTripTests\` with \`ROUNDTRIP_ASSEMBLY\`: up, snapshot, down, snapshot, up, snapshot, at every version, one database), including \`dotnet test\` start-up: $(seconds "$roundtrip")."
+Rollback round trip (\`verify\`, ReadyToRun: up, down, up again at every version, on a scratch database, with its creation) against \`up\` + \`down --to 0\` of the same set in the same trials:
+
+| N | \`verify\` | \`up\` + \`down\` | verify / (up + down) | verify per version |
+|---|---|---|---|---|"
+  for n in $roundtrip_done; do
+    rv=$(median "${samples["rt $n verify"]}"); ud=$(median "${samples["rt $n updown"]}")
+    table+="
+| $n | $(seconds "$rv") | $(seconds "$ud") | $(ratio "$rv" "$ud") | $(awk -v ms="$rv" -v n="$n" 'BEGIN { printf "%.1f ms", ms / n }') |"
+  done
 fi
 if [ -n "$drift" ]; then
   read -r drift_runner drift_dump <<<"$drift"

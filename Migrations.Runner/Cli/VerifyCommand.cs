@@ -12,6 +12,11 @@ internal static class VerifyCommand
             .ParsesOptional(Numbers.Version);
         var to = new Option<long?>("--to", "-t") { Description = "Last version to check (default: the last)" }
             .ParsesOptional(Numbers.Version);
+        var withData = new Option<bool>("--with-data")
+        {
+            Description = "Seed a few rows into every table before each Down, and fail a Down that loses rows of a table its Up "
+                + "did not change (a table dropped and created again)",
+        };
         var command = new Command(
             "verify",
             "Check the rollback round trip of every migration on a scratch database: Down restores the schema before its Up, "
@@ -19,13 +24,14 @@ internal static class VerifyCommand
             + "The database named is never changed: a scratch database is created on its server (or --shadow-connection's) "
             + "and dropped. Example: verify --assembly bin/Release/net10.0/App.Migrations.dll --from 40 --json")
         {
-            from, to, options.Json, options.ShadowConnection,
+            from, to, withData, options.Json, options.ShadowConnection,
         };
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
             var connection = await run.ConnectionStringAsync(ct);
             var service = new RoundTripService(run.Migrations, connection, run.RunOptions());
-            var report = await service.VerifyAsync(run.Parse.GetValue(from), run.Parse.GetValue(to), run.ShadowConnection, null, ct);
+            var report = await service.VerifyAsync(
+                run.Parse.GetValue(from), run.Parse.GetValue(to), run.ShadowConnection, run.Parse.GetValue(withData), null, ct);
             if (run.Parse.GetValue(options.Json))
             {
                 run.Out.WriteLine(JsonSerializer.Serialize(Json(report), Report.Json));
@@ -45,6 +51,7 @@ internal static class VerifyCommand
         RoundTripCheck.UpFailed => "up failed",
         RoundTripCheck.DownFailed => "down failed",
         RoundTripCheck.DownDiffers => "down does not restore the schema before its up",
+        RoundTripCheck.DownLosesRows => "down loses rows of a table its up does not change",
         RoundTripCheck.UpAgainFailed => "up after its down failed",
         _ => "up after its down gives a schema other than its first up",
     };
@@ -62,10 +69,12 @@ internal static class VerifyCommand
             f.Check,
             Description = Describe(f.Check),
             Error = f.Error is { } error ? MigrationFailure.Describe(error).Message : null,
+            LostRows = f.LostRows,
             Differences = f.Differences.Select(d =>
                 new { d.Change, d.ObjectType, d.Name, d.Expected, d.Actual, Description = d.Describe() }),
         }),
         NotChecked = report.NotChecked.Select(m => m.Version),
+        Unseeded = report.Unseeded.Select(u => new { Table = u.Key, Reason = u.Value }),
         report.Incremental,
         ElapsedSeconds = Math.Round(report.Elapsed.TotalSeconds, 2),
     };
@@ -79,6 +88,11 @@ internal static class VerifyCommand
         if (!report.Incremental)
         {
             output.WriteLine("Note: the role may not create event triggers (not a superuser), so every step hashed the whole schema.");
+        }
+
+        foreach (var (table, reason) in report.Unseeded)
+        {
+            output.WriteLine($"Note: --with-data could not fill table {table} ({reason}); its rows were not checked.");
         }
 
         if (report.Failures.Count == 0)
@@ -104,6 +118,11 @@ internal static class VerifyCommand
             foreach (var difference in failure.Differences)
             {
                 output.WriteLine("      " + difference.Describe());
+            }
+
+            foreach (var lost in failure.LostRows)
+            {
+                output.WriteLine($"      table {lost.Table}: kept {lost.Kept} of the {lost.Seeded} rows seeded before the down");
             }
         }
 

@@ -18,8 +18,8 @@ internal static class FingerprintSql
     private static string NotMember(string catalog, string oid) =>
         $"NOT EXISTS (SELECT FROM pg_depend x WHERE x.classid = '{catalog}'::regclass AND x.objid = {oid} AND x.deptype = 'e')";
 
-    // SECURITY DEFINER: a migration that changes role still has its objects noted. ENABLE ALWAYS: also under
-    // session_replication_role = replica.
+    // SECURITY DEFINER: a migration that changes role still has its objects noted. ENABLE ALWAYS (EventTriggers): also
+    // under session_replication_role = replica.
     public const string Install =
         $$"""
         CREATE SCHEMA {{Schema}};
@@ -87,6 +87,11 @@ internal static class FingerprintSql
               AND coalesce(d.schema_name, '') NOT LIKE 'pg\_toast%';
         END
         $f$;
+        """;
+
+    /// <summary>What notes the objects each migration touches: event triggers, which only a superuser may create.</summary>
+    public const string EventTriggers =
+        $$"""
         CREATE EVENT TRIGGER {{Schema}}_ddl ON ddl_command_end EXECUTE FUNCTION {{Schema}}.on_ddl();
         CREATE EVENT TRIGGER {{Schema}}_drop ON sql_drop EXECUTE FUNCTION {{Schema}}.on_drop();
         ALTER EVENT TRIGGER {{Schema}}_ddl ENABLE ALWAYS;

@@ -16,6 +16,9 @@ public enum RoundTripCheck
     /// <summary>Its Down ran but left a schema other than the one before its Up.</summary>
     DownDiffers,
 
+    /// <summary>With seeded rows, its Down lost rows of a table its Up did not change.</summary>
+    DownLosesRows,
+
     /// <summary>Its Up, run again after its Down, threw.</summary>
     UpAgainFailed,
 
@@ -29,7 +32,14 @@ public enum RoundTripCheck
 /// <param name="Differences">Expected: the schema the step should have left; actual: what it left.</param>
 /// <param name="Error">The failure, for the checks that threw.</param>
 public sealed record RoundTripFailure(
-    MigrationEntry Migration, RoundTripCheck Check, IReadOnlyList<SchemaDifference> Differences, MigrationFailed? Error);
+    MigrationEntry Migration, RoundTripCheck Check, IReadOnlyList<SchemaDifference> Differences, MigrationFailed? Error)
+{
+    /// <summary>For <see cref="RoundTripCheck.DownLosesRows"/>: each table that lost rows.</summary>
+    public IReadOnlyList<RowsLost> LostRows { get; init; } = [];
+}
+
+/// <summary>A table that kept <paramref name="Kept"/> of the <paramref name="Seeded"/> rows seeded before a Down.</summary>
+public sealed record RowsLost(string Table, long Seeded, long Kept);
 
 /// <summary>What a round trip over a range of versions found.</summary>
 /// <param name="Checked">The versions whose round trip ran, passed or failed, in order.</param>
@@ -45,4 +55,7 @@ public sealed record RoundTripReport(
     TimeSpan Elapsed)
 {
     public bool Passed => Failures.Count == 0 && NotChecked.Count == 0;
+
+    /// <summary>With seeded rows: the tables the generator could not fill, each with the last reason.</summary>
+    public IReadOnlyDictionary<string, string> Unseeded { get; init; } = new Dictionary<string, string>();
 }

@@ -26,6 +26,9 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
     /// <param name="from">The first version to check; the ones before it are applied first, unchecked.</param>
     /// <param name="to">The last version to check.</param>
     /// <param name="shadowServer">Where to create the scratch databases; the server of the connection when null.</param>
+    /// <param name="withData">
+    /// Seed rows into every table before each Down, and check that the tables its Up did not change keep them.
+    /// </param>
     /// <param name="onChecked">Hears each version once its round trip is done.</param>
     /// <param name="cancellationToken">Stops between steps.</param>
     /// <exception cref="RunnerErrorException">An unknown version, an empty range, or a scratch database refused.</exception>
@@ -33,6 +36,7 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
         long? from = null,
         long? to = null,
         string? shadowServer = null,
+        bool withData = false,
         Action<MigrationEntry>? onChecked = null,
         CancellationToken cancellationToken = default)
     {
@@ -53,7 +57,7 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
             throw new RunnerErrorException(new RoundTripRangeEmpty(from, to));
         }
 
-        var run = new Run(this, MigrationChecksums.Compute(_migrations), shadowServer ?? _connectionString, cancellationToken);
+        var run = new Run(this, MigrationChecksums.Compute(_migrations), shadowServer ?? _connectionString, withData, cancellationToken);
         var failures = new List<RoundTripFailure>();
         var checkedVersions = new List<MigrationEntry>();
         var bench = await run.BenchAtAsync(Before(range[0]));
@@ -61,17 +65,10 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
         {
             foreach (var migration in range)
             {
-                var (failure, next) = await CheckAsync(run, bench, migration);
-                bench = next;
+                bench = await CheckAsync(run, bench, migration, failures);
                 checkedVersions.Add(migration.Entry);
                 onChecked?.Invoke(migration.Entry);
-                if (failure is null)
-                {
-                    continue;
-                }
-
-                failures.Add(failure);
-                if (failure.Check == RoundTripCheck.UpFailed)
+                if (failures.Count > 0 && failures[^1].Check == RoundTripCheck.UpFailed)
                 {
                     break;
                 }
@@ -83,7 +80,10 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
         }
 
         var notChecked = range.Skip(checkedVersions.Count).Select(m => m.Entry).ToList();
-        return new RoundTripReport(checkedVersions, failures, notChecked, bench.Fingerprint.Incremental, total.Elapsed);
+        return new RoundTripReport(checkedVersions, failures, notChecked, bench.Fingerprint.Incremental, total.Elapsed)
+        {
+            Unseeded = run.Unseeded,
+        };
 
         long? Before(MigrationDefinition migration)
         {
@@ -92,24 +92,33 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
         }
     }
 
-    // One version's round trip on the bench; the bench to go on with (a fresh one after a failure) and the failure, if any.
-    private static async Task<(RoundTripFailure? Failure, Workbench Bench)> CheckAsync(
-        Run run, Workbench bench, MigrationDefinition migration)
+    // One version's round trip on the bench; adds what failed, returns the bench to go on with (a fresh one after a
+    // failure that left the schema other than the one the next version starts from).
+    private static async Task<Workbench> CheckAsync(
+        Run run, Workbench bench, MigrationDefinition migration, List<RoundTripFailure> failures)
     {
         var ct = run.CancellationToken;
         var entry = migration.Entry;
         var version = migration.Version;
         if (bench.Run(migration, up: true, ct) is { } upFailed)
         {
-            return (new RoundTripFailure(entry, RoundTripCheck.UpFailed, [], upFailed), bench);
+            failures.Add(new RoundTripFailure(entry, RoundTripCheck.UpFailed, [], upFailed));
+            return bench;
         }
 
         var beforeUp = await bench.Fingerprint.RefreshAsync(ct);
+        var seeds = run.WithData ? await run.SeedAsync(bench) : [];
         if (bench.Run(migration, up: false, ct) is { } downFailed)
         {
             // A Down that failed in its transaction left the schema of the Up, and noted nothing: go on from there.
-            var failure = new RoundTripFailure(entry, RoundTripCheck.DownFailed, [], downFailed);
-            return (failure, downFailed.Mode == MigrationMode.Transaction ? bench : await run.ReplaceAsync(bench, version));
+            failures.Add(new RoundTripFailure(entry, RoundTripCheck.DownFailed, [], downFailed));
+            if (downFailed.Mode != MigrationMode.Transaction)
+            {
+                return await run.ReplaceAsync(bench, version);
+            }
+
+            await DataSeeds.UnseedAsync(bench.Fingerprint.Connection, seeds, ct);
+            return bench;
         }
 
         var beforeDown = await bench.Fingerprint.RefreshAsync(ct);
@@ -119,18 +128,37 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
             if (differences.Count > 0)
             {
                 await bench.DisposeAsync();
+                failures.Add(new RoundTripFailure(entry, RoundTripCheck.DownDiffers, differences, null));
                 // The fresh copy is at the version before: its Up brings it to where the next version starts.
-                return fresh.Run(migration, up: true, ct) is { } failed
-                    ? (new RoundTripFailure(entry, RoundTripCheck.UpFailed, [], failed), fresh)
-                    : (new RoundTripFailure(entry, RoundTripCheck.DownDiffers, differences, null), await Refreshed(fresh));
+                if (fresh.Run(migration, up: true, ct) is { } failed)
+                {
+                    failures.Add(new RoundTripFailure(entry, RoundTripCheck.UpFailed, [], failed));
+                }
+
+                await fresh.Fingerprint.RefreshAsync(ct);
+                return fresh;
             }
 
             await fresh.DisposeAsync();
         }
 
+        if (seeds.Count > 0)
+        {
+            // Rows of the tables the Up did not change must outlive its Down.
+            var watched = seeds.Where(s => !beforeUp.ContainsKey(s.Unit)).ToList();
+            var lost = await DataSeeds.LostAsync(bench.Fingerprint.Connection, watched, ct);
+            if (lost.Count > 0)
+            {
+                failures.Add(new RoundTripFailure(entry, RoundTripCheck.DownLosesRows, [], null) { LostRows = lost });
+            }
+
+            await DataSeeds.UnseedAsync(bench.Fingerprint.Connection, seeds, ct);
+        }
+
         if (bench.Run(migration, up: true, ct) is { } againFailed)
         {
-            return (new RoundTripFailure(entry, RoundTripCheck.UpAgainFailed, [], againFailed), await run.ReplaceAsync(bench, version));
+            failures.Add(new RoundTripFailure(entry, RoundTripCheck.UpAgainFailed, [], againFailed));
+            return await run.ReplaceAsync(bench, version);
         }
 
         var beforeAgain = await bench.Fingerprint.RefreshAsync(ct);
@@ -140,19 +168,14 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
             if (differences.Count > 0)
             {
                 await bench.DisposeAsync();
-                return (new RoundTripFailure(entry, RoundTripCheck.UpAgainDiffers, differences, null), fresh);
+                failures.Add(new RoundTripFailure(entry, RoundTripCheck.UpAgainDiffers, differences, null));
+                return fresh;
             }
 
             await fresh.DisposeAsync();
         }
 
-        return (null, bench);
-
-        async Task<Workbench> Refreshed(Workbench fresh)
-        {
-            await fresh.Fingerprint.RefreshAsync(ct);
-            return fresh;
-        }
+        return bench;
     }
 
     // Whether the schema now differs from the one before the first of two steps, given, for each, the hashes the
@@ -165,11 +188,37 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
 
     /// <summary>What every version of one verification shares.</summary>
     private sealed class Run(
-        RoundTripService service, IReadOnlyDictionary<long, string> checksums, string server, CancellationToken cancellationToken)
+        RoundTripService service,
+        IReadOnlyDictionary<long, string> checksums,
+        string server,
+        bool withData,
+        CancellationToken cancellationToken)
     {
+        private static readonly string[] Excluded = [.. SnapshotOptions.BookkeepingTables];
+
         private readonly string _database = new NpgsqlConnectionStringBuilder(service._connectionString).Database ?? "migrations";
 
         public CancellationToken CancellationToken => cancellationToken;
+
+        public bool WithData => withData;
+
+        public Dictionary<string, string> Unseeded { get; } = [];
+
+        public async Task<IReadOnlyList<Seeded>> SeedAsync(Workbench bench)
+        {
+            var (seeded, skipped) = await DataSeeds.SeedAsync(bench.Fingerprint.Connection, Excluded, cancellationToken);
+            foreach (var (table, reason) in skipped)
+            {
+                Unseeded[table] = reason;
+            }
+
+            foreach (var seeds in seeded)
+            {
+                Unseeded.Remove(seeds.Table);
+            }
+
+            return seeded;
+        }
 
         public long? Previous(long version)
         {

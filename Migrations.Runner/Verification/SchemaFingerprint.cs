@@ -28,6 +28,9 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
         Incremental = incremental;
     }
 
+    /// <summary>The session the fingerprint reads on, outside any migration: the seeding of --with-data uses it too.</summary>
+    public NpgsqlConnection Connection => _connection;
+
     /// <summary>Whether refreshes hash only what changed (event triggers installed), rather than everything.</summary>
     public bool Incremental { get; }
 
@@ -46,10 +49,10 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
                 superuser = (bool)(await check.ExecuteScalarAsync(cancellationToken))!;
             }
 
-            if (superuser)
+            var install = FingerprintSql.Install + ";\n" + SeedSql.Install + (superuser ? ";\n" + FingerprintSql.EventTriggers : "");
+            await using (var command = new NpgsqlCommand(install, connection))
             {
-                await using var install = new NpgsqlCommand(FingerprintSql.Install, connection);
-                await install.ExecuteNonQueryAsync(cancellationToken);
+                await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await using (var setup = new NpgsqlCommand(FingerprintSql.SessionSetup, connection))
