@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 sizes=${BENCH_SIZES:-"100 500 2000"}
+# The second generated set (bench/generate.sh's "steps" shape), timed beside the first in the main table.
+steps_sizes=${BENCH_STEPS_SIZES:-"500"}
 trials=${BENCH_TRIALS:-3}
 versions=${BENCH_POSTGRES_VERSIONS:-}
 out="$root/bench/out"
@@ -65,16 +67,28 @@ median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } EN
 fresh() { psql_ -d postgres -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"; }
 timed() { local key=$1; shift; local start; start=$(now); "$@" >/dev/null; record "$key" $(( ($(now) - start) / 1000000 )); }
 
-for n in $sizes; do
-  work="$out/n$n"
-  echo "N = $n: generating and building the migrations..."
-  bash bench/generate.sh "$n" "$work"
+# A set is n<N> (the "tables" shape) or steps-n<N>; the versions table has the first shape only.
+sets=""
+for n in $sizes; do sets+=" n$n"; done
+if [ -z "$versions" ] && [ "$steps_sizes" != 0 ]; then
+  for n in $steps_sizes; do sets+=" steps-n$n"; done
+fi
+for set in $sets; do
+  work="$out/$set"
+  n=${set##*n}
+  shape=tables
+  [ "${set%%-*}" = steps ] && shape=steps
+  echo "N = $n ($shape): generating and building the migrations..."
+  bash bench/generate.sh "$n" "$work" "$shape"
   dotnet build "$work/Bench.Migrations/Bench.Migrations.csproj" -c Release -nologo -v quiet >/dev/null
 done
+label() { case $1 in steps-n*) echo "${1#steps-n} (steps)" ;; *) echo "${1#n}" ;; esac; }
 
 # Each version on a cluster of its own, one after the other; with no versions asked for, the installed server.
-for n in $sizes; do
-  work="$out/n$n"
+for set in $sets; do
+  work="$out/$set"
+  n=$set
+  [ -n "$versions" ] && n=${set#n}
   assembly="$work/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll"
   for ((trial = 1; trial <= trials; trial++)); do
     echo "  N = $n, trial $trial/$trials"
@@ -113,15 +127,18 @@ export PGPORT=$port
 # up + down of the same set, timed in the same trials, with the ReadyToRun runner.
 roundtrip_sizes=${BENCH_ROUNDTRIP_N:-"500 2000"}
 [ "$roundtrip_sizes" = 0 ] && roundtrip_sizes=""
+roundtrip_sets=""
+for n in $roundtrip_sizes; do roundtrip_sets+=" n$n"; done
+[ -n "$roundtrip_sizes" ] && for set in $sets; do [ "${set%%-*}" = steps ] && roundtrip_sets+=" $set"; done
 roundtrip_done=""
 if [ -z "$versions" ]; then
-  for n in $roundtrip_sizes; do
-    dll="$out/n$n/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll"
+  for n in $roundtrip_sets; do
+    dll="$out/$n/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll"
     [ -f "$dll" ] || continue
     roundtrip_done+=" $n"
     cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=bench"
     for ((trial = 1; trial <= trials; trial++)); do
-      echo "  round trip, N = $n, trial $trial/$trials"
+      echo "  round trip, N = $(label "$n"), trial $trial/$trials"
       fresh
       start=$(now)
       "${runner_r2r[@]}" up --assembly "$dll" -c "$cs" >/dev/null
@@ -209,17 +226,17 @@ fi
 v=default
 table="| N | operation | psql, each file in BEGIN/COMMIT, one session | psql -1, one file | runner (build) | runner (ReadyToRun publish) | runner / psql each (build, R2R) |
 |---|---|---|---|---|---|---|"
-for n in $sizes; do
+for n in $sets; do
   for op in up down; do
     e=$(median "${samples["$v $n $op psql_each"]}"); o=$(median "${samples["$v $n $op psql_one"]}")
     j=$(median "${samples["$v $n $op runner"]}"); r=$(median "${samples["$v $n $op r2r"]}")
     table+="
-| $n | $op | $(seconds "$e") | $(seconds "$o") | $(seconds "$j") | $(seconds "$r") | $(ratio "$j" "$e"), $(ratio "$r" "$e") |"
+| $(label "$n") | $op | $(seconds "$e") | $(seconds "$o") | $(seconds "$j") | $(seconds "$r") | $(ratio "$j" "$e"), $(ratio "$r" "$e") |"
   done
   for op in status noop-up; do
     j=$(median "${samples["$v $n $op runner"]}"); r=$(median "${samples["$v $n $op r2r"]}")
     table+="
-| $n | no-op \`${op#noop-}\` | | | $(seconds "$j") | $(seconds "$r") | |"
+| $(label "$n") | no-op \`${op#noop-}\` | | | $(seconds "$j") | $(seconds "$r") | |"
   done
 done
 if [ -n "$roundtrip_done" ]; then
@@ -232,7 +249,7 @@ Rollback round trip (\`verify\`, ReadyToRun: up, down, up again at every version
   for n in $roundtrip_done; do
     rv=$(median "${samples["rt $n verify"]}"); ud=$(median "${samples["rt $n updown"]}")
     table+="
-| $n | $(seconds "$rv") | $(seconds "$ud") | $(ratio "$rv" "$ud") | $(awk -v ms="$rv" -v n="$n" 'BEGIN { printf "%.1f ms", ms / n }') |"
+| $(label "$n") | $(seconds "$rv") | $(seconds "$ud") | $(ratio "$rv" "$ud") | $(awk -v ms="$rv" -v n="${n##*n}" 'BEGIN { printf "%.1f ms", ms / n }') |"
   done
 fi
 if [ -n "$drift" ]; then
