@@ -60,7 +60,7 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
         var run = new Run(this, MigrationChecksums.Compute(_migrations), shadowServer ?? _connectionString, withData, cancellationToken);
         var failures = new List<RoundTripFailure>();
         var checkedVersions = new List<MigrationEntry>();
-        var bench = await run.BenchAtAsync(Before(range[0]));
+        var bench = await run.BenchAtAsync(run.Previous(range[0].Version));
         try
         {
             foreach (var migration in range)
@@ -84,12 +84,6 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
         {
             Unseeded = run.Unseeded,
         };
-
-        long? Before(MigrationDefinition migration)
-        {
-            var index = catalog.Migrations.IndexOfKey(migration.Version);
-            return index == 0 ? null : catalog.Migrations.Keys[index - 1];
-        }
     }
 
     // One version's round trip on the bench; adds what failed, returns the bench to go on with (a fresh one after a
