@@ -1,16 +1,81 @@
 #!/usr/bin/env bash
 # Writes N synthetic migrations into DIR: sql/NNNNN.up.sql and .down.sql (each down undoes its up exactly), and a
 # FluentMigrator project (Bench.Migrations) whose classes run those files as embedded scripts.
-#   bash bench/generate.sh N DIR
+#   bash bench/generate.sh N DIR [tables|steps]
+# tables (the default): every table goes through five migrations of one or two statements each, several objects to a
+#   statement (a table with its keys, defaults and foreign key), a small data update among them.
+# steps: every table goes through four migrations of five to eight statements each, one object to a statement (columns
+#   added one by one, defaults, comments, a check, indexes, a function, a view, a grant), two of them data migrations
+#   (200 rows inserted, columns backfilled by UPDATE).
 set -euo pipefail
 n=$1
 dir=$2
+shape=${3:-tables}
 rm -rf "$dir"
 mkdir -p "$dir/sql"
 
 up() { printf '%s\n' "$2" > "$dir/sql/$(printf %05d "$1").up.sql"; }
 down() { printf '%s\n' "$2" > "$dir/sql/$(printf %05d "$1").down.sql"; }
 
+steps() {
+  local i t table prev
+  for ((i = 1; i <= n; i++)); do
+    t=$(( (i - 1) / 4 + 1 ))
+    table="s_$(printf %04d $t)"
+    prev="s_$(printf %04d $((t - 1)))"
+    case $(( (i - 1) % 4 )) in
+      0)
+        up "$i" "CREATE TABLE $table (id bigint PRIMARY KEY);
+ALTER TABLE $table ADD COLUMN a integer;
+ALTER TABLE $table ADD COLUMN b text;
+ALTER TABLE $table ADD COLUMN c timestamptz DEFAULT now();
+ALTER TABLE $table ALTER COLUMN a SET DEFAULT 0;
+COMMENT ON COLUMN $table.a IS 'a counter';
+COMMENT ON COLUMN $table.b IS 'a label';
+CREATE INDEX ${table}_a_idx ON $table (a);"
+        down "$i" "DROP TABLE $table;" ;;
+      1)
+        up "$i" "INSERT INTO $table (id, a, b) SELECT g, g % 10, 'row ' || g FROM generate_series(1, 200) g;
+UPDATE $table SET b = upper(b) WHERE a = 3;
+UPDATE $table SET c = c - interval '1 day' WHERE a > 5;
+DELETE FROM $table WHERE a = 9;
+ANALYZE $table;"
+        down "$i" "DELETE FROM $table WHERE id <= 200;" ;;
+      2)
+        up "$i" "ALTER TABLE $table ADD COLUMN d integer;
+UPDATE $table SET d = a * 2;
+ALTER TABLE $table ALTER COLUMN d SET NOT NULL;
+ALTER TABLE $table ADD CONSTRAINT ${table}_d_check CHECK (d >= 0);
+CREATE INDEX ${table}_d_idx ON $table (d);
+ALTER TABLE $table ADD COLUMN e text;
+UPDATE $table SET e = b || '!';"
+        down "$i" "DROP INDEX ${table}_d_idx;
+ALTER TABLE $table DROP CONSTRAINT ${table}_d_check;
+ALTER TABLE $table DROP COLUMN e;
+ALTER TABLE $table DROP COLUMN d;" ;;
+      3)
+        fk=""
+        fk_down=""
+        if [ "$t" -gt 1 ]; then
+          fk="
+ALTER TABLE $table ADD COLUMN parent_id bigint REFERENCES $prev (id);"
+          fk_down="
+ALTER TABLE $table DROP COLUMN parent_id;"
+        fi
+        up "$i" "CREATE FUNCTION ${table}_total() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT sum(a) FROM $table';
+CREATE VIEW ${table}_positive AS SELECT id, a, d FROM $table WHERE d > 0;
+GRANT SELECT ON ${table}_positive TO PUBLIC;
+COMMENT ON VIEW ${table}_positive IS 'rows with a positive d';$fk"
+        down "$i" "REVOKE SELECT ON ${table}_positive FROM PUBLIC;$fk_down
+DROP VIEW ${table}_positive;
+DROP FUNCTION ${table}_total();" ;;
+    esac
+  done
+}
+
+if [ "$shape" = steps ]; then
+  steps
+else
 # Every table goes through five steps; migration 1 sets up what the others share.
 up 1 "CREATE TYPE bench_status AS ENUM ('new', 'active', 'archived');
 CREATE FUNCTION bench_touch() RETURNS trigger LANGUAGE plpgsql AS \$\$
@@ -61,6 +126,7 @@ UPDATE $table SET status = 'active', score = score + 1 WHERE id % 2 = 0;"
       down "$i" "DELETE FROM $table;" ;;
   esac
 done
+fi
 
 project="$dir/Bench.Migrations"
 mkdir -p "$project"

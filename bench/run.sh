@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 sizes=${BENCH_SIZES:-"100 500 2000"}
+# The second generated set (bench/generate.sh's "steps" shape), timed beside the first in the main table.
+steps_sizes=${BENCH_STEPS_SIZES:-"500"}
 trials=${BENCH_TRIALS:-3}
 versions=${BENCH_POSTGRES_VERSIONS:-}
 out="$root/bench/out"
@@ -65,16 +67,28 @@ median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } EN
 fresh() { psql_ -d postgres -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"; }
 timed() { local key=$1; shift; local start; start=$(now); "$@" >/dev/null; record "$key" $(( ($(now) - start) / 1000000 )); }
 
-for n in $sizes; do
-  work="$out/n$n"
-  echo "N = $n: generating and building the migrations..."
-  bash bench/generate.sh "$n" "$work"
+# A set is n<N> (the "tables" shape) or steps-n<N>; the versions table has the first shape only.
+sets=""
+for n in $sizes; do sets+=" n$n"; done
+if [ -z "$versions" ] && [ "$steps_sizes" != 0 ]; then
+  for n in $steps_sizes; do sets+=" steps-n$n"; done
+fi
+for set in $sets; do
+  work="$out/$set"
+  n=${set##*n}
+  shape=tables
+  [ "${set%%-*}" = steps ] && shape=steps
+  echo "N = $n ($shape): generating and building the migrations..."
+  bash bench/generate.sh "$n" "$work" "$shape"
   dotnet build "$work/Bench.Migrations/Bench.Migrations.csproj" -c Release -nologo -v quiet >/dev/null
 done
+label() { case $1 in steps-n*) echo "${1#steps-n} (steps)" ;; *) echo "${1#n}" ;; esac; }
 
 # Each version on a cluster of its own, one after the other; with no versions asked for, the installed server.
-for n in $sizes; do
-  work="$out/n$n"
+for set in $sets; do
+  work="$out/$set"
+  n=$set
+  [ -n "$versions" ] && n=${set#n}
   assembly="$work/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll"
   for ((trial = 1; trial <= trials; trial++)); do
     echo "  N = $n, trial $trial/$trials"
@@ -109,18 +123,30 @@ for n in $sizes; do
 done
 export PGPORT=$port
 
-# The rollback round-trip test (down then up, snapshot compared, at every version) on the generated migrations.
-roundtrip_n=${BENCH_ROUNDTRIP_N:-500}
-roundtrip=""
-roundtrip_dll="$out/n$roundtrip_n/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll"
-if [ -z "$versions" ] && [ "$roundtrip_n" != 0 ] && [ -f "$roundtrip_dll" ]; then
-  echo "rollback round trip over N = $roundtrip_n..."
-  dotnet build Migrations.Tests -nologo -v quiet >/dev/null
-  start=$(now)
-  TEST_DATABASE_CONNECTION_STRING="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" \
-  ROUNDTRIP_ASSEMBLY="$out/n$roundtrip_n/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll" \
-    dotnet test Migrations.Tests --no-build --filter "FullyQualifiedName~RollbackRoundTripTests" >/dev/null
-  roundtrip=$(( ($(now) - start) / 1000000 ))
+# The rollback round trip (verify: up, down and up again at every version, on a scratch database it creates) against
+# up + down of the same set, timed in the same trials, with the ReadyToRun runner.
+roundtrip_sizes=${BENCH_ROUNDTRIP_N:-"500 2000"}
+[ "$roundtrip_sizes" = 0 ] && roundtrip_sizes=""
+roundtrip_sets=""
+for n in $roundtrip_sizes; do roundtrip_sets+=" n$n"; done
+[ -n "$roundtrip_sizes" ] && for set in $sets; do [ "${set%%-*}" = steps ] && roundtrip_sets+=" $set"; done
+roundtrip_done=""
+if [ -z "$versions" ]; then
+  for n in $roundtrip_sets; do
+    dll="$out/$n/Bench.Migrations/bin/Release/net10.0/Bench.Migrations.dll"
+    [ -f "$dll" ] || continue
+    roundtrip_done+=" $n"
+    cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=bench"
+    for ((trial = 1; trial <= trials; trial++)); do
+      echo "  round trip, N = $(label "$n"), trial $trial/$trials"
+      fresh
+      start=$(now)
+      "${runner_r2r[@]}" up --assembly "$dll" -c "$cs" >/dev/null
+      "${runner_r2r[@]}" down --to 0 --assembly "$dll" -c "$cs" >/dev/null
+      record "rt $n updown" $(( ($(now) - start) / 1000000 ))
+      timed "rt $n verify" "${runner_r2r[@]}" verify --assembly "$dll" -c "$cs"
+    done
+  done
 fi
 
 # Drift's cost against pg_dump: two databases of T tables each (built by psql from generated SQL), compared by the
@@ -200,23 +226,31 @@ fi
 v=default
 table="| N | operation | psql, each file in BEGIN/COMMIT, one session | psql -1, one file | runner (build) | runner (ReadyToRun publish) | runner / psql each (build, R2R) |
 |---|---|---|---|---|---|---|"
-for n in $sizes; do
+for n in $sets; do
   for op in up down; do
     e=$(median "${samples["$v $n $op psql_each"]}"); o=$(median "${samples["$v $n $op psql_one"]}")
     j=$(median "${samples["$v $n $op runner"]}"); r=$(median "${samples["$v $n $op r2r"]}")
     table+="
-| $n | $op | $(seconds "$e") | $(seconds "$o") | $(seconds "$j") | $(seconds "$r") | $(ratio "$j" "$e"), $(ratio "$r" "$e") |"
+| $(label "$n") | $op | $(seconds "$e") | $(seconds "$o") | $(seconds "$j") | $(seconds "$r") | $(ratio "$j" "$e"), $(ratio "$r" "$e") |"
   done
   for op in status noop-up; do
     j=$(median "${samples["$v $n $op runner"]}"); r=$(median "${samples["$v $n $op r2r"]}")
     table+="
-| $n | no-op \`${op#noop-}\` | | | $(seconds "$j") | $(seconds "$r") | |"
+| $(label "$n") | no-op \`${op#noop-}\` | | | $(seconds "$j") | $(seconds "$r") | |"
   done
 done
-if [ -n "$roundtrip" ]; then
+if [ -n "$roundtrip_done" ]; then
   table+="
 
-Rollback round trip of all $roundtrip_n generated migrations (\`RollbackRoundTripTests\` with \`ROUNDTRIP_ASSEMBLY\`: up, snapshot, down, snapshot, up, snapshot, at every version, one database), including \`dotnet test\` start-up: $(seconds "$roundtrip")."
+Rollback round trip (\`verify\`, ReadyToRun: up, down, up again at every version, on a scratch database, with its creation) against \`up\` + \`down --to 0\` of the same set in the same trials:
+
+| N | \`verify\` | \`up\` + \`down\` | verify / (up + down) | verify per version |
+|---|---|---|---|---|"
+  for n in $roundtrip_done; do
+    rv=$(median "${samples["rt $n verify"]}"); ud=$(median "${samples["rt $n updown"]}")
+    table+="
+| $(label "$n") | $(seconds "$rv") | $(seconds "$ud") | $(ratio "$rv" "$ud") | $(awk -v ms="$rv" -v n="${n##*n}" 'BEGIN { printf "%.1f ms", ms / n }') |"
+  done
 fi
 if [ -n "$drift" ]; then
   read -r drift_runner drift_dump <<<"$drift"

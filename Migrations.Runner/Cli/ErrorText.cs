@@ -96,6 +96,7 @@ internal static class ErrorText
         ?? PlanErrorText.TryDescribe(error)
         ?? ImportErrorText.TryDescribe(error)
         ?? GenerationErrorText.TryDescribe(error)
+        ?? VerifyErrorText.TryDescribe(error)
 #if DEVELOPMENT_TOOLS
         ?? DevelopmentErrorText.Describe(error);
 #else

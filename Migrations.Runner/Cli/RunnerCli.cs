@@ -24,6 +24,7 @@ public static class RunnerCli
         root.Subcommands.Add(PlanCommand.Create(options, console));
         root.Subcommands.Add(ImportCommand.Create(options, console));
         root.Subcommands.Add(DiffCommand.Create(options, console));
+        root.Subcommands.Add(VerifyCommand.Create(options, console));
 #if DEVELOPMENT_TOOLS
         root.Subcommands.Add(NewCommand.Create(options, console));
         root.Subcommands.Add(DevDbCommand.Create(options, console));

@@ -21,7 +21,7 @@ public static class ReliabilityRun
     public static int Processes { get; } = Read(ProcessesVariable, 3, minimum: 2);
 
     /// <summary>Repetitions of each randomised or racy scenario (T).</summary>
-    public static int Trials { get; } = Read(TrialsVariable, 2, minimum: 1);
+    public static int Trials { get; } = Read(TrialsVariable, 1, minimum: 1);
 
     /// <summary>Appends one JSON line <c>{"scenario": ..., ...figures}</c> to the results file, when one is named.</summary>
     public static void Record(string scenario, IReadOnlyDictionary<string, object?> figures)
