@@ -18,8 +18,18 @@ internal static class DriftCommand
         {
             options.Json, against, options.ShadowConnection,
         };
+#if DEVELOPMENT_TOOLS
+        var (writeMigration, directory) = DriftMigrationCommand.AddOptions(command);
+#endif
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
+#if DEVELOPMENT_TOOLS
+            if (run.Parse.GetValue(writeMigration) is { } title)
+            {
+                return await DriftMigrationCommand.RunAsync(run, title, run.Parse.GetValue(directory), ct);
+            }
+
+#endif
             var connection = await run.ConnectionStringAsync(ct);
             var service = new SchemaTruthService(run.Migrations, connection, run.RunOptions());
             var report = run.Parse.GetValue(against) is { } file

@@ -22,6 +22,7 @@ public static class RunnerCli
         root.Subcommands.Add(BaselineCommand.Create(options, console));
         root.Subcommands.Add(RepairCommand.Create(options, console));
         root.Subcommands.Add(ImportCommand.Create(options, console));
+        root.Subcommands.Add(DiffCommand.Create(options, console));
 #if DEVELOPMENT_TOOLS
         root.Subcommands.Add(NewCommand.Create(options, console));
         root.Subcommands.Add(DevDbCommand.Create(options, console));

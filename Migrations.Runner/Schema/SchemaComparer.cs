@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Migrations.Runner.Schema;
 
 /// <summary>Compares two snapshots object by object.</summary>
-public static class SchemaComparer
+public static partial class SchemaComparer
 {
     /// <summary>
     /// The differences between what the migrations say (<paramref name="expected"/>) and the live database
@@ -188,6 +188,7 @@ public static class SchemaComparer
                 new("inherits", ListOrNone(t.Inherits)), new("unlogged", YesNo(t.Unlogged)), new("options", ListOrNone(t.Options)),
                 new("row level security", YesNo(t.RowSecurity)), new("force row level security", YesNo(t.ForceRowSecurity)),
                 CommentOf(t.Comment), .. PrivilegesOf(t.Privileges),
+                .. t.ReplicaIdentity is { } identity ? new[] { new Property("replica identity", identity) } : [],
             ]);
             foreach (var column in Columns(t.QualifiedName, t.Columns, withoutMaintain))
             {
@@ -239,6 +240,11 @@ public static class SchemaComparer
                 new("using", p.Using), new("with check", p.WithCheck), CommentOf(p.Comment),
             ]);
         }
+
+        foreach (var o in DumpedObjects(s, withoutMaintain))
+        {
+            yield return o;
+        }
     }
 
     private static IEnumerable<SchemaObject> Columns(string relation, IEnumerable<ColumnInfo> columns, bool withoutMaintain) =>
@@ -247,6 +253,9 @@ public static class SchemaComparer
             new("position", Number(c.Position)), new("type", c.Type), new("not null", YesNo(c.NotNull)), new("default", c.Default),
             new("identity", c.Identity), new("generated", c.Generated), new("collation", c.Collation), CommentOf(c.Comment),
             .. c.Virtual ? new[] { new Property("virtual", "yes") } : [],
+            .. c.Storage is { } storage ? new[] { new Property("storage", storage) } : [],
+            .. c.Compression is { } compression ? new[] { new Property("compression", compression) } : [],
+            .. c.StatisticsTarget is { } target ? new[] { new Property("statistics target", Number(target)) } : [],
             .. c.Grants is null ? [] : new[] { new Property("grants", ListOrNone(Grants(c.Grants, withoutMaintain))) },
         ]));
 

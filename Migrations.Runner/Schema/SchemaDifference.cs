@@ -61,7 +61,8 @@ public sealed record PropertyChange(string Property, string? Expected, string? A
 /// <summary>One difference between two snapshots, object by object.</summary>
 /// <remarks>
 /// <para><c>ObjectType</c>: "table", "column", "constraint", "index", "view", "materialized view", "function", "procedure",
-/// "trigger", "policy", "sequence", "enum", "domain", "composite type", "schema" or "extension".</para>
+/// "trigger", "policy", "sequence", "enum", "domain", "composite type", "schema", "extension", "collation", "aggregate",
+/// "text search configuration" (dictionary, parser, template), "rule", "statistics", "publication" or "default privileges".</para>
 /// <para><c>Name</c>: Schema-qualified: "public.users", "public.users.email" for a column, constraint, trigger or policy,
 /// "public.add(integer, integer)" for a function, the bare name for a schema or an extension.</para>
 /// <para><c>Expected</c>: The object's properties in the expected schema, one "property: value" per line; null when added.</para>

@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace Migrations.Runner.Schema;
 
 /// <summary>Reads a <see cref="SchemaSnapshot"/> from pg_catalog.</summary>
-public static class SchemaReader
+public static partial class SchemaReader
 {
     // pg_get_* and format_type qualify a name only when it is not visible on the reading session's search_path, and
     // print constants with that session's date, interval, time zone and float settings. Fixing them makes the text
@@ -121,7 +121,8 @@ public static class SchemaReader
                      FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
                      WHERE i.inhrelid = c.oid ORDER BY i.inhseqno),
                c.relpersistence = 'u', coalesce(c.reloptions, ARRAY[]::text[]), c.relrowsecurity, c.relforcerowsecurity,
-               d.description, pg_get_userbyid(c.relowner), coalesce(c.relacl, acldefault('r', c.relowner))::text[]
+               d.description, pg_get_userbyid(c.relowner), coalesce(c.relacl, acldefault('r', c.relowner))::text[],
+               {ReplicaIdentity}
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         {Comment("pg_class", "c.oid")}
         WHERE c.relkind IN ('r', 'p') AND {UserRelation("c", "n")}
@@ -142,7 +143,7 @@ public static class SchemaReader
                CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
                CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
                CASE WHEN a.attcollation <> t.typcollation THEN {Collation("a.attcollation")} END,
-               d.description, coalesce(a.attacl::text[], ARRAY[]::text[]), a.attgenerated = 'v'
+               d.description, coalesce(a.attacl::text[], ARRAY[]::text[]), a.attgenerated = 'v', {ColumnStorage}
         FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid
         LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -229,7 +230,7 @@ public static class SchemaReader
         }
 
         await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var sql in Queries)
+        foreach (var sql in Queries.Concat(ObjectQueries(serverVersion)))
         {
             var command = new NpgsqlBatchCommand(sql);
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = excluded });
@@ -256,14 +257,16 @@ public static class SchemaReader
                 r.NullableText(9), r.NullableText(10), r.Privileges(11)));
             var tables = await rows.ReadAsync(r => new TableInfo(
                 r.Text(0), r.Text(1), Enum.Parse<TableKind>(r.Text(2), ignoreCase: true), r.NullableText(3), r.NullableText(4),
-                r.List(5), r.Bool(6), r.List(7), r.Bool(8), r.Bool(9), r.NullableText(10), r.Privileges(11), [], []));
+                r.List(5), r.Bool(6), r.List(7), r.Bool(8), r.Bool(9), r.NullableText(10), r.Privileges(11), [], [],
+                r.NullableText(13)));
             var oldViewForm = serverVersion < ViewDefinition.UnqualifiedSince;
             var views = await rows.ReadAsync(r => new ViewInfo(
                 r.Text(0), r.Text(1), r.Bool(2), oldViewForm ? ViewDefinition.Normalise(r.Text(3)) : r.Text(3),
                 r.List(4), r.NullableText(5), r.Privileges(6), []));
             var columns = await rows.ReadAsync(r => (Relation: (r.Text(0), r.Text(1)), Column: new ColumnInfo(
                 r.Text(2), r.Int(3), r.Text(4), r.Bool(5), r.NullableText(6), r.NullableText(7), r.NullableText(8), r.NullableText(9),
-                r.NullableText(10), privileges ? r.SortedList(11) : null, r.Bool(12))));
+                r.NullableText(10), privileges ? r.SortedList(11) : null, r.Bool(12), r.NullableText(13), r.NullableText(14),
+                r.NullableInt(15))));
             var constraints = await rows.ReadAsync(r => (Relation: (r.Text(0), r.Text(1)), Constraint: new ConstraintInfo(
                 r.Text(2), ConstraintKindOf(r.Text(3)), r.Text(4), r.List(5), r.NullableText(6), r.List(7), r.NullableText(8),
                 r.NullableText(9), r.NullableText(10))));
@@ -278,6 +281,7 @@ public static class SchemaReader
                 r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Bool(4), r.SortedList(5), r.NullableText(6), r.NullableText(7),
                 r.NullableText(8)));
 
+            var objects = await ReadObjectsAsync(rows);
             var columnsOf = columns.ToLookup(c => c.Relation, c => c.Column);
             var constraintsOf = constraints.ToLookup(c => c.Relation, c => c.Constraint);
             snapshot = new SchemaSnapshot(
@@ -297,7 +301,16 @@ public static class SchemaReader
                 functions,
                 triggers,
                 policies,
-                serverVersion);
+                serverVersion)
+            {
+                Collations = objects.Collations,
+                Aggregates = objects.Aggregates,
+                TextSearch = objects.TextSearch,
+                Rules = objects.Rules,
+                Statistics = objects.Statistics,
+                Publications = objects.Publications,
+                DefaultPrivileges = objects.DefaultPrivileges,
+            };
         }
 
         await transaction.RollbackAsync(cancellationToken);
@@ -350,6 +363,8 @@ public static class SchemaReader
         public bool Bool(int ordinal) => reader.GetBoolean(ordinal);
 
         public int Int(int ordinal) => reader.GetInt32(ordinal);
+
+        public int? NullableInt(int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
 
         public long Long(int ordinal) => reader.GetInt64(ordinal);
 

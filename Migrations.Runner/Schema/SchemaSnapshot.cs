@@ -43,6 +43,21 @@ public sealed record SchemaSnapshot(
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
+    // Kinds read since the first snapshots were saved: a file without them reads as holding none.
+    public ValueList<CollationInfo> Collations { get; init; } = [];
+
+    public ValueList<AggregateInfo> Aggregates { get; init; } = [];
+
+    public ValueList<TextSearchInfo> TextSearch { get; init; } = [];
+
+    public ValueList<RuleInfo> Rules { get; init; } = [];
+
+    public ValueList<StatisticsInfo> Statistics { get; init; } = [];
+
+    public ValueList<PublicationInfo> Publications { get; init; } = [];
+
+    public ValueList<DefaultPrivilegeInfo> DefaultPrivileges { get; init; } = [];
+
     /// <summary>Indented JSON; equal snapshots give byte-equal text.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
@@ -145,6 +160,7 @@ public enum TableKind
 /// <para><c>PartitionBound</c>: e.g. "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')"; null unless the table is a partition.</para>
 /// <para><c>Inherits</c>: Parent tables ("schema.table") in inheritance order, the partitioned parent for a partition.</para>
 /// <para><c>Options</c>: Storage parameters ("fillfactor=70").</para>
+/// <para><c>ReplicaIdentity</c>: "nothing", "full" or "using index name"; null for the default (the primary key).</para>
 /// </remarks>
 public sealed record TableInfo(
     string Schema,
@@ -160,7 +176,8 @@ public sealed record TableInfo(
     string? Comment,
     PrivilegeInfo? Privileges,
     ValueList<ColumnInfo> Columns,
-    ValueList<ConstraintInfo> Constraints)
+    ValueList<ConstraintInfo> Constraints,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReplicaIdentity = null)
 {
     [JsonIgnore]
     public string QualifiedName => $"{Schema}.{Name}";
@@ -175,6 +192,9 @@ public sealed record TableInfo(
 /// <para><c>Grants</c>: Column-level grants; null unless privileges were read.</para>
 /// <para><c>Virtual</c>: A generated column computed when read, not stored (PostgreSQL 18). Left out of the JSON when
 /// false, so snapshots of earlier versions read and write as before.</para>
+/// <para><c>Storage</c>: plain, external, main or extended, only where it differs from the type's (SET STORAGE).</para>
+/// <para><c>Compression</c>: pglz or lz4 where set (SET COMPRESSION); null for the server's default_toast_compression.</para>
+/// <para><c>StatisticsTarget</c>: Set by SET STATISTICS; null for the default.</para>
 /// </remarks>
 public sealed record ColumnInfo(
     string Name,
@@ -187,7 +207,10 @@ public sealed record ColumnInfo(
     string? Collation,
     string? Comment,
     ValueList<string>? Grants,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Virtual = false);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Virtual = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Storage = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Compression = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? StatisticsTarget = null);
 
 public enum ConstraintKind
 {

@@ -40,6 +40,13 @@ public static class GenerationCases
         CREATE TRIGGER items_touch BEFORE UPDATE ON gen_base.items FOR EACH ROW EXECUTE FUNCTION gen_base.audit_touch();
         ALTER TABLE gen_base.items ENABLE ROW LEVEL SECURITY;
         CREATE POLICY items_read ON gen_base.items FOR SELECT TO PUBLIC USING (true);
+        CREATE COLLATION gen_base.seed_collation (provider = libc, locale = 'C');
+        CREATE AGGREGATE gen_base.concat_all(text) (SFUNC = textcat, STYPE = text, INITCOND = '');
+        CREATE TEXT SEARCH CONFIGURATION gen_base.seed_search (COPY = english);
+        CREATE TEXT SEARCH DICTIONARY gen_base.seed_stem (TEMPLATE = snowball, language = 'english');
+        CREATE RULE refs_no_update AS ON UPDATE TO gen_base.item_refs DO INSTEAD NOTHING;
+        CREATE STATISTICS gen_base.seed_stats (dependencies) ON total, qty FROM gen_base.items;
+        CREATE PUBLICATION gen_seed_publication FOR TABLE public.sessions WITH (publish = 'insert');
         """;
 
     private static readonly (string Name, string Sql)[] Table =
@@ -86,7 +93,8 @@ public static class GenerationCases
         ("table comment changed", "COMMENT ON TABLE public.api_keys IS 'changed'"),
         ("table comment dropped", "COMMENT ON TABLE public.api_keys IS NULL"),
         ("inheriting table added", "CREATE TABLE gen_base.special_items (reason text) INHERITS (gen_base.items)"),
-        ("partition added", "CREATE TABLE gen_base.events_2025 PARTITION OF gen_base.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"),
+        ("partition added",
+            "CREATE TABLE gen_base.events_2025 PARTITION OF gen_base.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"),
         ("partition dropped", "DROP TABLE gen_base.events_2024"),
         ("row level security enabled", "ALTER TABLE public.users ENABLE ROW LEVEL SECURITY"),
         ("row level security forced", "ALTER TABLE gen_base.items FORCE ROW LEVEL SECURITY"),
@@ -110,7 +118,8 @@ public static class GenerationCases
         ("column comment added", "COMMENT ON COLUMN public.users.locale IS 'BCP 47'"),
         ("column comment dropped", "COMMENT ON COLUMN public.api_keys.prefix IS NULL"),
         ("check constraint added", "ALTER TABLE gen_base.items ADD CONSTRAINT items_total_positive CHECK (total > 0)"),
-        ("check constraint added not valid", "ALTER TABLE gen_base.items ADD CONSTRAINT items_code_short CHECK (length(code) < 20) NOT VALID"),
+        ("check constraint added not valid",
+            "ALTER TABLE gen_base.items ADD CONSTRAINT items_code_short CHECK (length(code) < 20) NOT VALID"),
         ("check constraint dropped", "ALTER TABLE public.users DROP CONSTRAINT users_email_lowercase"),
         ("foreign key added", "ALTER TABLE gen_base.items ADD CONSTRAINT items_ref FOREIGN KEY (id) REFERENCES gen_base.items (id)"),
         ("foreign key dropped", "ALTER TABLE gen_base.items DROP CONSTRAINT items_owner_id_fkey"),
@@ -142,7 +151,8 @@ public static class GenerationCases
         ("materialized view index added", "CREATE INDEX item_totals_n ON gen_base.item_totals (n)"),
         ("function added", "CREATE FUNCTION gen_base.triple(x integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN x * 3"),
         ("function dropped", "DROP FUNCTION gen_base.double_it(integer)"),
-        ("function body changed", "CREATE OR REPLACE FUNCTION gen_base.double_it(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT x + x'"),
+        ("function body changed",
+            "CREATE OR REPLACE FUNCTION gen_base.double_it(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT x + x'"),
         ("function result type changed", """
             DROP FUNCTION gen_base.double_it(integer);
             CREATE FUNCTION gen_base.double_it(x integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT x * 2'
@@ -169,6 +179,42 @@ public static class GenerationCases
         ("policy dropped", "DROP POLICY items_read ON gen_base.items"),
         ("policy changed", "ALTER POLICY items_read ON gen_base.items USING (colour <> 'red')"),
         ("policy comment added", "COMMENT ON POLICY items_read ON gen_base.items IS 'everyone reads'"),
+        ("collation added", "CREATE COLLATION gen_base.sort_c (provider = libc, locale = 'C')"),
+        ("collation dropped", "DROP COLLATION gen_base.seed_collation"),
+        ("collation comment added", "COMMENT ON COLLATION gen_base.seed_collation IS 'bytewise'"),
+        ("aggregate added", "CREATE AGGREGATE gen_base.product(integer) (SFUNC = int4mul, STYPE = integer, INITCOND = '1')"),
+        ("aggregate dropped", "DROP AGGREGATE gen_base.concat_all(text)"),
+        ("aggregate changed", """
+            DROP AGGREGATE gen_base.concat_all(text);
+            CREATE AGGREGATE gen_base.concat_all(text) (SFUNC = textcat, STYPE = text, INITCOND = '>', PARALLEL = SAFE)
+            """),
+        ("text search configuration added", "CREATE TEXT SEARCH CONFIGURATION gen_base.plain (COPY = simple)"),
+        ("text search configuration dropped", "DROP TEXT SEARCH CONFIGURATION gen_base.seed_search"),
+        ("text search mapping dropped", "ALTER TEXT SEARCH CONFIGURATION gen_base.seed_search DROP MAPPING FOR email, url"),
+        ("text search mapping changed", """
+            ALTER TEXT SEARCH CONFIGURATION gen_base.seed_search ALTER MAPPING FOR asciiword WITH gen_base.seed_stem, simple
+            """),
+        ("text search dictionary added", "CREATE TEXT SEARCH DICTIONARY gen_base.simple_copy (TEMPLATE = simple, stopwords = 'english')"),
+        ("text search dictionary dropped", "DROP TEXT SEARCH DICTIONARY gen_base.seed_stem"),
+        ("text search comment added", "COMMENT ON TEXT SEARCH CONFIGURATION gen_base.seed_search IS 'english, copied'"),
+        ("rule added", "CREATE RULE refs_no_delete AS ON DELETE TO gen_base.item_refs DO INSTEAD NOTHING"),
+        ("rule dropped", "DROP RULE refs_no_update ON gen_base.item_refs"),
+        ("rule disabled", "ALTER TABLE gen_base.item_refs DISABLE RULE refs_no_update"),
+        ("extended statistics added", "CREATE STATISTICS gen_base.code_note (ndistinct) ON code, note FROM gen_base.items"),
+        ("extended statistics dropped", "DROP STATISTICS gen_base.seed_stats"),
+        ("extended statistics target set", "ALTER STATISTICS gen_base.seed_stats SET STATISTICS 500"),
+        ("publication added", "CREATE PUBLICATION gen_publication FOR TABLE gen_base.items, public.users"),
+        ("publication of all tables added", "CREATE PUBLICATION gen_everything FOR ALL TABLES"),
+        ("publication dropped", "DROP PUBLICATION gen_seed_publication"),
+        ("publication actions changed", "ALTER PUBLICATION gen_seed_publication SET (publish = 'insert, update, delete')"),
+        ("publication table added", "ALTER PUBLICATION gen_seed_publication ADD TABLE public.refresh_tokens"),
+        ("default privileges granted in a schema", "ALTER DEFAULT PRIVILEGES IN SCHEMA gen_base GRANT SELECT ON TABLES TO PUBLIC"),
+        ("default privileges revoked everywhere", "ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC"),
+        ("column storage changed", "ALTER TABLE public.users ALTER email SET STORAGE MAIN"),
+        ("column compression set", "ALTER TABLE public.users ALTER display_name SET COMPRESSION pglz"),
+        ("column statistics target set", "ALTER TABLE public.users ALTER email SET STATISTICS 500"),
+        ("replica identity full", "ALTER TABLE public.users REPLICA IDENTITY FULL"),
+        ("replica identity using an index", "ALTER TABLE gen_base.items REPLICA IDENTITY USING INDEX items_code_key"),
         ("view over a column whose type changes", """
             DROP VIEW public.active_api_keys;
             ALTER TABLE public.api_keys ALTER name TYPE varchar(200);
@@ -199,4 +245,17 @@ public static class GenerationCases
     ];
 
     public static IReadOnlyDictionary<string, string> All { get; } = Table.ToDictionary(c => c.Name, c => c.Sql);
+
+    /// <summary>Grant changes, seen only by snapshots read with privileges; one batch.</summary>
+    public static IReadOnlyDictionary<string, string> Grants { get; } = new Dictionary<string, string>
+    {
+        ["table granted"] = "GRANT SELECT, INSERT ON gen_base.items TO PUBLIC",
+        ["column granted"] = "GRANT UPDATE (note), SELECT (code) ON gen_base.items TO PUBLIC",
+        ["function execute revoked"] = "REVOKE EXECUTE ON FUNCTION gen_base.double_it(integer) FROM PUBLIC",
+        ["sequence usage granted"] = "GRANT USAGE ON SEQUENCE gen_base.counter TO PUBLIC",
+        ["schema usage granted"] = "GRANT USAGE ON SCHEMA gen_base TO PUBLIC",
+        ["type usage revoked"] = "REVOKE USAGE ON TYPE gen_base.colour FROM PUBLIC",
+        ["view granted"] = "GRANT SELECT ON gen_base.item_codes TO PUBLIC",
+        ["owner's own privilege revoked"] = "REVOKE TRUNCATE ON gen_base.item_refs FROM CURRENT_USER",
+    };
 }

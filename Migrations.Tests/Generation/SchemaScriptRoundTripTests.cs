@@ -59,34 +59,47 @@ public sealed class SchemaScriptRoundTripTests(GenerationFixture pair, ITestOutp
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
     }
 
-    private async Task RoundTripAsync(IReadOnlyList<string> names)
+    [Fact]
+    public async Task Owners_and_grants_are_written_when_both_snapshots_hold_them()
+    {
+        var privileges = new SnapshotOptions { IncludePrivileges = true };
+        await RoundTripAsync([.. GenerationCases.Grants.Keys], privileges, GenerationCases.Grants);
+    }
+
+    private async Task RoundTripAsync(
+        IReadOnlyList<string> names, SnapshotOptions? options = null, IReadOnlyDictionary<string, string>? cases = null)
     {
         var mutated = await pair.RestoreAsync(pair.Mutated);
         var clean = await pair.RestoreAsync(pair.Clean);
         pair.Restored = false;
+        var original = options is null ? pair.Original : await Db.SnapshotAsync(clean, options);
         foreach (var name in names)
         {
-            await Db.ExecuteAsync(mutated, GenerationCases.All[name]);
+            await Db.ExecuteAsync(mutated, (cases ?? GenerationCases.All)[name]);
         }
 
-        var changed = await Db.SnapshotAsync(mutated);
-        Assert.True(SchemaComparer.Compare(pair.Original, changed).Count > 0, "the mutation changed nothing the snapshot sees");
+        var changed = await Db.SnapshotAsync(mutated, options);
+        Assert.True(SchemaComparer.Compare(original, changed).Count > 0, "the mutation changed nothing the snapshot sees");
 
-        var up = SchemaScriptGenerator.Generate(pair.Original, changed);
-        var down = SchemaScriptGenerator.Generate(changed, pair.Original);
+        var up = SchemaScriptGenerator.Generate(original, changed);
+        var down = SchemaScriptGenerator.Generate(changed, original);
 
         // The two databases are independent: the clean one goes up and down while the mutated one goes down.
         var cleanSide = Task.Run(async () =>
         {
             await GenerationFixture.ApplyAsync(clean, up);
-            Assert.True(Equal(changed, await Db.SnapshotAsync(clean), out var afterUp), $"after up:\n{afterUp}\nup:\n{up.Sql}");
+            Assert.True(
+                Equal(changed, await Db.SnapshotAsync(clean, options), out var afterUp), $"after up:\n{afterUp}\nup:\n{up.Sql}");
             await GenerationFixture.ApplyAsync(clean, down);
-            Assert.True(Equal(pair.Original, await Db.SnapshotAsync(clean), out var afterDown), $"after down:\n{afterDown}\ndown:\n{down.Sql}");
+            Assert.True(
+                Equal(original, await Db.SnapshotAsync(clean, options), out var afterDown), $"after down:\n{afterDown}\ndown:\n{down.Sql}");
         });
         var mutatedSide = Task.Run(async () =>
         {
             await GenerationFixture.ApplyAsync(mutated, down);
-            Assert.True(Equal(pair.Original, await Db.SnapshotAsync(mutated), out var reverted), $"mutated after down:\n{reverted}\n{down.Sql}");
+            Assert.True(
+                Equal(original, await Db.SnapshotAsync(mutated, options), out var reverted),
+                $"mutated after down:\n{reverted}\n{down.Sql}");
         });
         await Task.WhenAll(cleanSide, mutatedSide);
         pair.Restored = true;

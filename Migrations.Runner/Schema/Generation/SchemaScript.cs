@@ -10,7 +10,8 @@ namespace Migrations.Runner.Schema.Generation;
 public sealed record ScriptStatement(string Sql, bool Destructive = false, bool OutsideTransaction = false, string? Note = null);
 
 /// <summary>
-/// What <see cref="SchemaScriptGenerator.Generate(SchemaSnapshot, SchemaSnapshot)"/> returns: the statements that turn one schema into another, in
+/// What <see cref="SchemaScriptGenerator.Generate(SchemaSnapshot, SchemaSnapshot)"/> returns: the statements that turn
+/// one schema into another, in
 /// dependency order, and what a reviewer must know about them.
 /// </summary>
 /// <param name="Statements">In the order they must run.</param>

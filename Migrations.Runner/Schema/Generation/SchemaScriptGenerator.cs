@@ -48,6 +48,7 @@ internal enum Phase
     DropDefaults,
     DropColumns,
     DropTables,
+    DropAggregates,
     DropFunctions,
     DropSequences,
     CreateSchemas,
@@ -56,6 +57,7 @@ internal enum Phase
     ConvertColumns,
     CreateSequences,
     CreateFunctions,
+    CreateTextSearch,
     CreateTables,
     AlterTables,
     AlterColumns,
@@ -65,6 +67,7 @@ internal enum Phase
     DropSchemas,
     OwnSequences,
     LateFunctions,
+    CreateAggregates,
     AddConstraints,
     AddIndexes,
     AddForeignKeys,
@@ -103,6 +106,7 @@ internal sealed partial class ScriptPlan(SchemaSnapshot from, SchemaSnapshot to,
         Views();
         Triggers();
         Policies();
+        DumpedObjects();
         Comments();
         if (Privileges)
         {

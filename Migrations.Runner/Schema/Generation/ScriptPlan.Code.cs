@@ -157,6 +157,17 @@ internal sealed partial class ScriptPlan
             {
                 Emit(Phase.Security, $"ALTER TABLE {name} {(table.ForceRowSecurity ? "" : "NO ")}FORCE ROW LEVEL SECURITY");
             }
+
+            if (old?.ReplicaIdentity != table.ReplicaIdentity)
+            {
+                var identity = table.ReplicaIdentity?.ToUpperInvariant() ?? "DEFAULT";
+                if (identity.StartsWith("USING INDEX ", StringComparison.Ordinal))
+                {
+                    identity = "USING INDEX " + table.ReplicaIdentity!["using index ".Length..];
+                }
+
+                Emit(Phase.Security, $"ALTER TABLE {name} REPLICA IDENTITY {identity}");
+            }
         }
 
         foreach (var policy in From.Policies.Where(p => _droppedPolicies.Contains(p.QualifiedName)))

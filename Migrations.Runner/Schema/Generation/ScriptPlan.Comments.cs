@@ -97,5 +97,10 @@ internal sealed partial class ScriptPlan
         {
             yield return ($"POLICY {Sql.Ident(p.Name)} ON {Sql.Name(p.Schema, p.Table)}", p.Comment);
         }
+
+        foreach (var target in DumpedCommentTargets(s))
+        {
+            yield return target;
+        }
     }
 }

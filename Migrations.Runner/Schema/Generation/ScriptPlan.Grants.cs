@@ -15,7 +15,8 @@ internal sealed partial class ScriptPlan
         var before = Privileged(From).GroupBy(p => p.Target).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         foreach (var (kind, target, privileges, owns) in Privileged(To))
         {
-            var old = before.GetValueOrDefault(target);
+            // An object the script creates again starts from the default privileges, whatever it had before.
+            var old = _fresh.Contains($"{kind} {target}") ? default : before.GetValueOrDefault(target);
             if (owns && old.Privileges?.Owner != privileges.Owner)
             {
                 Emit(Phase.Privileges, $"ALTER {kind} {target} OWNER TO {Sql.Ident(privileges.Owner)}");
@@ -87,7 +88,8 @@ internal sealed partial class ScriptPlan
             }
         }
 
-        return new[] { (plain, false), (withOption, true) }.Where(p => p.Item1.Count > 0).Select(p => (string.Join(", ", p.Item1), p.Item2));
+        return new[] { (plain, false), (withOption, true) }.Where(p => p.Item1.Count > 0)
+            .Select(p => (string.Join(", ", p.Item1), p.Item2));
     }
 
     private static IEnumerable<(string Kind, string Target, PrivilegeInfo Privileges, bool Owns)> Privileged(SchemaSnapshot s)

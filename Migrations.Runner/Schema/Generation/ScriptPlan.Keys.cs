@@ -12,7 +12,8 @@ internal sealed partial class ScriptPlan
         // Tables dropped together may reference each other: their foreign keys go first.
         foreach (var table in From.Tables.Where(t => _droppedTables.Contains(t.QualifiedName)))
         {
-            foreach (var key in table.Constraints.Where(c => c.Kind == ConstraintKind.ForeignKey && c.ReferencedTable != table.QualifiedName))
+            var keys = table.Constraints.Where(c => c.Kind == ConstraintKind.ForeignKey && c.ReferencedTable != table.QualifiedName);
+            foreach (var key in keys)
             {
                 Emit(Phase.DropForeignKeys, $"ALTER TABLE {Sql.Name(table.Schema, table.Name)} DROP CONSTRAINT {Sql.Ident(key.Name)}");
             }

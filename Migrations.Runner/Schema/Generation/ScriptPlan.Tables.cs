@@ -7,7 +7,8 @@ internal sealed partial class ScriptPlan
     {
         foreach (var old in Enumerable.Reverse(ByDepth(From)).Where(t => _droppedTables.Contains(t.QualifiedName)))
         {
-            Destroy(Phase.DropTables, $"DROP TABLE {Sql.Name(old.Schema, old.Name)}", $"table {old.QualifiedName} is dropped with its rows");
+            Destroy(Phase.DropTables, $"DROP TABLE {Sql.Name(old.Schema, old.Name)}",
+                $"table {old.QualifiedName} is dropped with its rows");
         }
 
         var before = From.Tables.Where(t => !_droppedTables.Contains(t.QualifiedName))
@@ -55,8 +56,8 @@ internal sealed partial class ScriptPlan
             text = $"CREATE {unlogged}TABLE {name} (\n{string.Join(",\n", columns)}\n)";
             if (table.Inherits.Count > 0)
             {
-                text += " INHERITS (" + string.Join(", ", table.Inherits.Select(p => Sql.SplitName(p)).Select(p => Sql.Name(p.Schema, p.Name)))
-                    + ")";
+                var parents = table.Inherits.Select(p => Sql.SplitName(p)).Select(p => Sql.Name(p.Schema, p.Name));
+                text += " INHERITS (" + string.Join(", ", parents) + ")";
             }
         }
 
@@ -75,6 +76,10 @@ internal sealed partial class ScriptPlan
         foreach (var column in table.Columns)
         {
             Fresh($"COLUMN {name}.{Sql.Ident(column.Name)}");
+            if (table.Kind != TableKind.Partition)
+            {
+                ColumnSettings(table, null, column);
+            }
         }
 
         if (table.Kind == TableKind.Partition)
@@ -181,6 +186,7 @@ internal sealed partial class ScriptPlan
             {
                 Emit(Phase.AlterColumns, $"ALTER TABLE {name} ADD COLUMN {ColumnDefinition(table, column)}");
                 Fresh($"COLUMN {name}.{Sql.Ident(column.Name)}");
+                ColumnSettings(table, null, column);
             }
         }
 
@@ -210,6 +216,7 @@ internal sealed partial class ScriptPlan
                 Emit(Phase.DropColumns, $"ALTER TABLE {name} DROP COLUMN {Sql.Ident(column.Name)}");
                 Emit(Phase.AlterColumns, $"ALTER TABLE {name} ADD COLUMN {ColumnDefinition(table, column)}");
                 Fresh($"COLUMN {name}.{Sql.Ident(column.Name)}");
+                ColumnSettings(table, null, column);
                 return;
             }
         }
@@ -234,7 +241,8 @@ internal sealed partial class ScriptPlan
             else
             {
                 Destroy(Phase.AlterColumns, text,
-                    $"column {table.QualifiedName}.{column.Name} changes type {old.Type} -> {column.Type}: values that do not fit fail or are cut");
+                    $"column {table.QualifiedName}.{column.Name} changes type {old.Type} -> {column.Type}: "
+                    + "values that do not fit fail or are cut");
             }
         }
 
@@ -263,7 +271,38 @@ internal sealed partial class ScriptPlan
         {
             Emit(Phase.AlterColumns, $"{prefix} DROP NOT NULL");
         }
+
+        ColumnSettings(table, old, column);
     }
+
+    /// <summary>Storage, compression and statistics target: ALTER COLUMN settings no column definition can carry.</summary>
+    private void ColumnSettings(TableInfo table, ColumnInfo? old, ColumnInfo column)
+    {
+        var prefix = $"ALTER TABLE {Sql.Name(table.Schema, table.Name)} ALTER COLUMN {Sql.Ident(column.Name)}";
+        if (old?.Storage != column.Storage)
+        {
+            Emit(Phase.AlterColumns, $"{prefix} SET STORAGE {(column.Storage ?? DefaultStorage(column.Type)).ToUpperInvariant()}");
+        }
+
+        if (old?.Compression != column.Compression)
+        {
+            Emit(Phase.AlterColumns, $"{prefix} SET COMPRESSION {column.Compression ?? "DEFAULT"}");
+        }
+
+        if (old?.StatisticsTarget != column.StatisticsTarget)
+        {
+            Emit(Phase.AlterColumns, $"{prefix} SET STATISTICS {column.StatisticsTarget ?? -1}");
+        }
+    }
+
+    // The storage a type declares (pg_type.typstorage), for resetting a column's: there is no SET STORAGE DEFAULT before 16.
+    private static string DefaultStorage(string type) =>
+        type.EndsWith("[]", StringComparison.Ordinal) ? "extended"
+        : type.StartsWith("numeric", StringComparison.Ordinal) || type is "inet" or "cidr" ? "main"
+        : type is "smallint" or "integer" or "bigint" or "boolean" or "real" or "double precision" or "date" or "uuid" or "money"
+            or "\"char\"" or "oid" or "interval" || type.StartsWith("timestamp", StringComparison.Ordinal)
+            || type.StartsWith("time ", StringComparison.Ordinal) || type == "time" ? "plain"
+        : "extended";
 
     // Conversions that keep every value: nothing for a reviewer to weigh.
     private static bool Widens(string from, string to)

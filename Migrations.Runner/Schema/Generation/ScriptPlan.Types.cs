@@ -28,7 +28,8 @@ internal sealed partial class ScriptPlan
             else if (old is null)
             {
                 Emit(Phase.CreateExtensions,
-                    $"CREATE EXTENSION {Sql.Ident(current.Name)} WITH SCHEMA {Sql.Ident(current.Schema)} VERSION {Sql.Literal(current.Version)}");
+                    $"CREATE EXTENSION {Sql.Ident(current.Name)} WITH SCHEMA {Sql.Ident(current.Schema)} "
+                    + $"VERSION {Sql.Literal(current.Version)}");
             }
             else
             {
@@ -141,6 +142,7 @@ internal sealed partial class ScriptPlan
         var retired = Sql.Name(current.Schema, current.Name + "__old");
         Destroy(Phase.CreateTypes, $"ALTER TYPE {name} RENAME TO {Sql.Ident(current.Name + "__old")}", warning);
         Emit(Phase.CreateTypes, $"CREATE TYPE {name} AS ENUM ({labels})");
+        Fresh($"TYPE {name}");
         foreach (var table in From.Tables.Where(t => !_droppedTables.Contains(t.QualifiedName)))
         {
             foreach (var column in table.Columns.Where(c => ElementType(c.Type) == old.QualifiedName))
@@ -175,12 +177,18 @@ internal sealed partial class ScriptPlan
                 + (current.Default is { } d ? " DEFAULT " + d : "") + (current.NotNull ? " NOT NULL" : "")
                 + string.Concat(current.Checks.Select(c => $" CONSTRAINT {Sql.Ident(c.Name)} {c.Definition}"));
             Emit(Phase.CreateTypes, text);
+            if (old is not null)
+            {
+                Fresh($"DOMAIN {name}");
+            }
+
             return;
         }
 
         if (old.Default != current.Default)
         {
-            Emit(Phase.CreateTypes, current.Default is { } d ? $"ALTER DOMAIN {name} SET DEFAULT {d}" : $"ALTER DOMAIN {name} DROP DEFAULT");
+            Emit(Phase.CreateTypes,
+                current.Default is { } d ? $"ALTER DOMAIN {name} SET DEFAULT {d}" : $"ALTER DOMAIN {name} DROP DEFAULT");
         }
 
         if (old.NotNull != current.NotNull)

@@ -1,0 +1,131 @@
+using Migrations.Runner.Catalog;
+using Migrations.Runner.Errors;
+using Migrations.Runner.History;
+using Migrations.Runner.Schema;
+using Migrations.Runner.Schema.Generation;
+using Migrations.Runner.Session;
+using Npgsql;
+
+namespace Migrations.Runner.Services;
+
+/// <summary>Where a schema to compare comes from.</summary>
+public abstract record SchemaSource;
+
+/// <summary>A live database.</summary>
+public sealed record DatabaseSource(string ConnectionString) : SchemaSource;
+
+/// <summary>A snapshot written by <c>schema --output</c>.</summary>
+public sealed record SnapshotFileSource(string Path) : SchemaSource;
+
+/// <summary>The migrations up to <c>Version</c> (all when null), replayed on a scratch database.</summary>
+public sealed record MigrationsSource(long? Version) : SchemaSource;
+
+/// <summary>What <c>diff</c> found: the script from one schema to the other.</summary>
+public sealed record SchemaDiff(SchemaSnapshot From, SchemaSnapshot To, SchemaScript Script, IReadOnlyList<string> Notes);
+
+/// <summary>The live database's drift as a script: <c>Up</c> makes the migrations' schema the live one, <c>Down</c> undoes it.</summary>
+public sealed record DriftScripts(
+    IReadOnlyList<long> Replayed, SchemaScript Up, SchemaScript Down, IReadOnlyList<SchemaDifference> Differences);
+
+/// <summary>
+/// Schemas from any source, and the SQL between them (<see cref="SchemaScriptGenerator"/>): diff, drift's written
+/// migration, and the generated rollback of a migration that has none.
+/// </summary>
+public sealed class SchemaDiffService(MigrationSet migrations, string serverConnectionString, RunOptions? options = null)
+{
+    private readonly RunOptions _options = options ?? new RunOptions();
+
+    public async Task<SchemaDiff> DiffAsync(SchemaSource from, SchemaSource to, CancellationToken cancellationToken = default)
+    {
+        var before = await ReadAsync(from, cancellationToken);
+        var after = await ReadAsync(to, cancellationToken);
+        return new SchemaDiff(before, after, SchemaScriptGenerator.Generate(before, after), SchemaComparer.VersionNotes(before, after));
+    }
+
+    public async Task<SchemaSnapshot> ReadAsync(SchemaSource source, CancellationToken cancellationToken = default)
+    {
+        switch (source)
+        {
+            case DatabaseSource database:
+                await using (var connection = await Database.OpenForCatalogAsync(database.ConnectionString, cancellationToken))
+                {
+                    return await SchemaReader.ReadAsync(connection, cancellationToken: cancellationToken);
+                }
+
+            case SnapshotFileSource file:
+                try
+                {
+                    return SchemaSnapshot.FromJson(await File.ReadAllTextAsync(file.Path, cancellationToken));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+                {
+                    throw new RunnerErrorException(new SourceSnapshotUnreadable(file.Path, e.Message), e);
+                }
+
+            case MigrationsSource replay:
+                var versions = migrations.Entries.Select(m => m.Version).Where(v => v <= (replay.Version ?? long.MaxValue)).ToHashSet();
+                return await ReplayAsync(versions, cancellationToken);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(source), source, "unknown schema source");
+        }
+    }
+
+    /// <summary>
+    /// The live database (<c>serverConnectionString</c>) against its applied migrations replayed on a scratch database
+    /// (on <paramref name="shadowServer"/> when given), as drift compares them, and the scripts between the two.
+    /// </summary>
+    public async Task<DriftScripts> DriftScriptsAsync(string? shadowServer, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<AppliedMigration> applied;
+        await using (var connection = await Database.OpenForCatalogAsync(serverConnectionString, cancellationToken))
+        {
+            applied = await VersionHistory.ReadAsync(connection, cancellationToken);
+        }
+
+        var known = migrations.Entries.Select(m => m.Version).ToHashSet();
+        var replay = applied.Select(a => a.Version).Where(known.Contains).ToHashSet();
+        var expected = await ReplayAsync(replay, cancellationToken, shadowServer);
+        var actual = await ReadAsync(new DatabaseSource(serverConnectionString), cancellationToken);
+        return new DriftScripts(
+            [.. replay.Order()],
+            SchemaScriptGenerator.Generate(expected, actual),
+            SchemaScriptGenerator.Generate(actual, expected),
+            SchemaComparer.Compare(expected, actual));
+    }
+
+    /// <summary>
+    /// The rollback of migration <paramref name="version"/> computed from the schema: the script from the schema after
+    /// its up back to the schema before it, both from the migrations replayed on a scratch database.
+    /// </summary>
+    /// <exception cref="RunnerErrorException">The version is not in the assembly.</exception>
+    public async Task<SchemaScript> GenerateRollbackAsync(long version, CancellationToken cancellationToken = default)
+    {
+        var versions = migrations.Entries.Select(m => m.Version).ToList();
+        if (!versions.Contains(version))
+        {
+            throw new RunnerErrorException(new UnknownRollbackVersion(version));
+        }
+
+        var live = new NpgsqlConnectionStringBuilder(serverConnectionString).Database ?? "migrations";
+        await using var scratch = await ScratchDatabase.CreateAsync(serverConnectionString, live, cancellationToken);
+        var service = new MigrationService(migrations, scratch.ConnectionString, _options with { OnStep = _ => { } });
+        await service.ApplyVersionsAsync(versions.Where(v => v < version).ToHashSet(), cancellationToken);
+        var before = await ReadAsync(new DatabaseSource(scratch.ConnectionString), cancellationToken);
+        await service.ApplyVersionsAsync(versions.Where(v => v <= version).ToHashSet(), cancellationToken);
+        var after = await ReadAsync(new DatabaseSource(scratch.ConnectionString), cancellationToken);
+        return SchemaScriptGenerator.Generate(after, before);
+    }
+
+    private async Task<SchemaSnapshot> ReplayAsync(HashSet<long> versions, CancellationToken cancellationToken, string? shadowServer = null)
+    {
+        var live = new NpgsqlConnectionStringBuilder(serverConnectionString).Database ?? "migrations";
+        await using var scratch = await ScratchDatabase.CreateAsync(shadowServer ?? serverConnectionString, live, cancellationToken);
+        if (versions.Count > 0)
+        {
+            var quiet = _options with { OnStep = _ => { } };
+            await new MigrationService(migrations, scratch.ConnectionString, quiet).ApplyVersionsAsync(versions, cancellationToken);
+        }
+
+        return await ReadAsync(new DatabaseSource(scratch.ConnectionString), cancellationToken);
+    }
+}
