@@ -12,7 +12,9 @@ internal static class HistoryAdoption
             + "table, mapped to the imported versions: proved, then recorded without running anything",
     };
 
-    /// <summary>Exactly one of --version and --from-history: a parse error otherwise, worded as the parser words a missing option.</summary>
+    /// <summary>
+    /// Exactly one of --version and --from-history: a parse error otherwise, worded as the parser words a missing option.
+    /// </summary>
     public static void Validate(Command command, Option<long> version, Option<bool> fromHistory)
     {
         command.Validators.Add(result =>

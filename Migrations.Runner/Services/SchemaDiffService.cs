@@ -79,7 +79,7 @@ public sealed class SchemaDiffService(MigrationSet migrations, string serverConn
         IReadOnlyList<AppliedMigration> applied;
         await using (var connection = await Database.OpenForCatalogAsync(serverConnectionString, cancellationToken))
         {
-            applied = await VersionHistory.ReadAsync(connection, cancellationToken);
+            applied = await VersionHistory.ReadAsync(connection, migrations.VersionTable, cancellationToken);
         }
 
         var known = migrations.Entries.Select(m => m.Version).ToHashSet();

@@ -56,7 +56,7 @@ internal sealed class Workbench : IAsyncDisposable
                 await using var command = new NpgsqlCommand(
                     $"ALTER DATABASE \"{scratch.Name}\" SET synchronous_commit = off", connection);
                 await command.ExecuteNonQueryAsync(cancellationToken);
-                await VersionHistory.EnsureTablesAsync(connection, cancellationToken);
+                await VersionHistory.EnsureTablesAsync(connection, migrations.VersionTable, cancellationToken);
             }
 
             if (version is { } v)
@@ -85,10 +85,12 @@ internal sealed class Workbench : IAsyncDisposable
             _migrations.Catalog,
             _migrations.Assemblies,
             new PipelineObserver(Verbose: _options.Verbose),
-            session.ResetSql);
+            session.ResetSql,
+            _scratch.ConnectionString);
         try
         {
-            _pipeline.Run([migration], up, up ? m => Bookkeeping.Applied(m, _checksums) : Bookkeeping.Reverted, cancellationToken);
+            _pipeline.Run([migration], up, up ? m => Bookkeeping.Applied(m, _checksums, _migrations.VersionTable)
+                : m => Bookkeeping.Reverted(m, _migrations.VersionTable), cancellationToken);
             return null;
         }
         catch (RunnerErrorException e) when (e.Error is MigrationFailed failed)
