@@ -21,6 +21,7 @@ internal sealed class Invocation
     private Redactor _redactor = new(null);
     private StringWriter? _printed;
     private object? _result;
+    private ProgressReporter? _progress;
 
     private Invocation(ParseResult parse, CommonOptions options, RunnerConsole console)
     {
@@ -82,6 +83,7 @@ internal sealed class Invocation
         if (Settings.ConnectionString is { } configured)
         {
             _redactor = new Redactor(configured);
+            StartProgress(configured);
             return configured;
         }
 
@@ -99,6 +101,7 @@ internal sealed class Invocation
         var dev = await DevDatabase.EnsureAsync(location.Directory, cancellationToken);
         var connectionString = RunnerConfiguration.Normalize(dev.ConnectionString, "the development database");
         _redactor = new Redactor(connectionString);
+        StartProgress(connectionString);
         var where = dev.DataDirectory is null
             ? $"{dev.Host}:{dev.Port}, Docker container {DevDatabase.ContainerName}"
             : $"{dev.Host}:{dev.Port}, data in {dev.DataDirectory}"
@@ -137,7 +140,12 @@ internal sealed class Invocation
                 $"waiting for the migration lock held by {ErrorText.Holder(holder)} ({waited.TotalSeconds:0} s so far)"),
         },
         // With --json the steps still show as they land, on stderr, and the result lists them.
-        OnStep = step => (Json ? Console.Error : Out).WriteLine(Report.Step(step)),
+        OnStep = step =>
+        {
+            _progress?.Landed(step);
+            (Json ? Console.Error : Out).WriteLine(Report.Step(step));
+        },
+        OnStarting = (migration, pid) => _progress?.Starting(migration, pid),
         OnNote = note => Error("note: " + note switch
         {
             InvalidIndexDropped dropped => $"dropped INVALID index {dropped.Index}",
@@ -152,7 +160,19 @@ internal sealed class Invocation
     {
         try
         {
-            var exitCode = await action(this, cancellationToken);
+            int exitCode;
+            try
+            {
+                exitCode = await action(this, cancellationToken);
+            }
+            finally
+            {
+                if (_progress is not null)
+                {
+                    await _progress.DisposeAsync();
+                }
+            }
+
             if (Json)
             {
                 await Console.Out.WriteLineAsync(JsonOutput.Success(_result, _printed?.ToString() ?? ""));
@@ -190,6 +210,16 @@ internal sealed class Invocation
                     Verbose ? null : "rerun with --verbose for the stack trace, and report it if it looks like a bug"),
                 e);
         }
+    }
+
+    private void StartProgress(string connectionString)
+    {
+        var command = Parse.CommandResult.Command;
+        var interval = command.Options.Contains(_options.ProgressInterval)
+            ? Parse.GetValue(_options.ProgressInterval)
+            : _options.ProgressInterval.GetDefaultValue() is int seconds ? seconds : 0;
+        _progress ??= new ProgressReporter(
+            Console.Error, Console.ErrorIsTerminal, TimeSpan.FromSeconds(interval), connectionString, _redactor.Redact);
     }
 
     private int Fail(string code, ErrorMessage message, Exception exception, bool trace = true)

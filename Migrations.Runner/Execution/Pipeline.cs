@@ -12,7 +12,11 @@ namespace Migrations.Runner.Execution;
 public sealed record MigrationStep(MigrationEntry Migration, TimeSpan Elapsed);
 
 /// <summary>What a pipeline reports while it runs; all optional.</summary>
-internal sealed record PipelineObserver(Action<MigrationStep>? OnStep = null, TextWriter? Verbose = null);
+/// <param name="OnStep">Hears each migration as it lands.</param>
+/// <param name="Verbose">Receives every statement sent.</param>
+/// <param name="OnStarting">Hears each migration as it is queued or sent, in order; the steps land in the same order.</param>
+internal sealed record PipelineObserver(
+    Action<MigrationStep>? OnStep = null, TextWriter? Verbose = null, Action<MigrationEntry>? OnStarting = null);
 
 /// <summary>
 /// One run of migrations over the migration session. Transactional migrations are pipelined: the statements of
@@ -169,6 +173,7 @@ internal sealed class Pipeline
         try
         {
             _observer.Verbose?.WriteLine($"  {(_up ? "migrating" : "reverting")} {migration.Version} {migration.Name}");
+            _observer.OnStarting?.Invoke(migration.Entry);
             queued = Add(migration, bookkeeping(migration));
         }
         catch (Exception e) when (e is not (OutOfMemoryException or RunnerErrorException))

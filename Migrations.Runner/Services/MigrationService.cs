@@ -165,7 +165,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             new NpgsqlChannel(session.Connection),
             migrations.Catalog,
             migrations.Assemblies,
-            new PipelineObserver(_options.OnStep, _options.Verbose),
+            new PipelineObserver(_options.OnStep, _options.Verbose, m => _options.OnStarting?.Invoke(m, session.Connection.ProcessID)),
             session.ResetSql);
 
     private static RunResult Result(IReadOnlySet<long> before, IReadOnlyList<MigrationStep> steps, bool up, Stopwatch total)
