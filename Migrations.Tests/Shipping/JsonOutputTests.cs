@@ -12,10 +12,12 @@ public sealed class JsonOutputTests(DatabaseFixture db) : IClassFixture<Database
     [Fact]
     public async Task Every_verb_prints_one_json_object_against_a_real_database_whether_it_succeeds_or_refuses()
     {
+        // One database for the whole walk, in the order the verbs are wired: each verb meets what the ones before it left,
+        // which only changes whether it succeeds or refuses, and either must be one object.
         var results = new Dictionary<string, JsonElement>();
+        var database = await db.CreateMigratedDatabaseAsync();
         foreach (var (command, path) in Verbs.Runnable())
         {
-            var database = await db.CreateMigratedDatabaseAsync();
             var required = command.Options.Where(o => o.Required).SelectMany(o => Verbs.Sample(o).SelectMany(v => new[] { o.Name, v }));
             var result = await Cli.RunWithAsync(
                 Environment(), _folder, [.. path, .. Verbs.RequiredArguments(command), .. required, "--json", "--connection", database]);
