@@ -23,9 +23,9 @@ expect() {
   local out rc=0
   out=$("$@" 2>&1) || rc=$?
   if [ "$rc" -ne "$expected" ]; then
-    echo "FAILED (exit $rc, expected $expected): $*" >&2
+    echo "FAILED (exit $rc, expected $expected): $(echo "$*" | sed -E 's/(Password=)[^;]*/\1***/g')" >&2
     echo "$out" >&2
     return 1
   fi
-  echo "ok (exit $rc): $*"
+  echo "ok (exit $rc): $(echo "$*" | sed -E 's/(Password=)[^;]*/\1***/g')"
 }
