@@ -16,7 +16,10 @@ internal static class BaselineCommand
         };
         var command = new Command(
             "baseline",
-            "Adopt a database built by hand: prove its schema equals migrations 1..V, then record them as applied without running them")
+            HelpText.WithExamples(
+                "Adopt a database built by hand: prove its schema equals migrations 1..V, then record them as applied without running them",
+                "baseline --version 11",
+                "baseline --version 11 --force -e Production --yes"))
         {
             version, fromHistory, force, options.ShadowConnection, options.LockTimeout, options.Yes,
         };
@@ -38,6 +41,13 @@ internal static class BaselineCommand
                 run.Error("overridden by --force: " + overridden.Describe());
             }
 
+            run.SetResult(new
+            {
+                result.Version,
+                Proved = result.Overridden.Count == 0,
+                Recorded = result.Recorded.Select(m => new { m.Version, m.Name }).ToList(),
+                Overridden = result.Overridden.Select(d => d.Describe()).ToList(),
+            });
             run.Out.WriteLine(result.Overridden.Count == 0
                 ? $"Proved: the schema equals migrations 1..{result.Version}."
                 : $"Not proved: {Report.Plural(result.Overridden.Count, "difference")} overridden by --force.");

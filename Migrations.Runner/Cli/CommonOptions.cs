@@ -107,7 +107,21 @@ internal sealed class CommonOptions
 
     public Option<bool> Json { get; } = new("--json")
     {
-        Description = "Machine-readable output on stdout",
+        Description = "Machine-readable output: one JSON object on stdout, errors included (docs/JSON.md)",
+    };
+
+    /// <summary>The long form of --json, as Atlas and Flyway spell it; every verb has both (OutputOptions).</summary>
+    public Option<string?> Format { get; } = new Option<string?>(JsonOutput.FormatFlag)
+    {
+        Description = "Output format: text (the default) or json (the same as --json)",
+        HelpName = "text|json",
+    }.AcceptOnlyFromAmong("text", "json");
+
+    public Option<int> ProgressInterval { get; } = new("--progress-interval")
+    {
+        Description = "Seconds between progress lines on stderr while one migration runs long (0: none); "
+            + "each says which migration, for how long, and what the server says it is doing",
+        DefaultValueFactory = _ => 5,
     };
 
     public CommonOptions()
@@ -120,7 +134,7 @@ internal sealed class CommonOptions
                 r.AddError("--lock-retries must be 0 or more");
             }
         });
-        foreach (var seconds in new[] { LockTimeout, DatabaseLockTimeout, StatementTimeout })
+        foreach (var seconds in new[] { LockTimeout, DatabaseLockTimeout, StatementTimeout, ProgressInterval })
         {
             seconds.Parses(Numbers.Seconds);
             seconds.Validators.Add(r =>
@@ -149,7 +163,7 @@ internal sealed class CommonOptions
     }
 
     /// <summary>The options of verbs that run migrations: the runner's lock wait and the migration session's timeouts.</summary>
-    public IEnumerable<Option> Migrating => [LockTimeout, DatabaseLockTimeout, StatementTimeout, LockRetries];
+    public IEnumerable<Option> Migrating => [LockTimeout, DatabaseLockTimeout, StatementTimeout, LockRetries, ProgressInterval];
 
     /// <summary>A target version: 0 (none) or more.</summary>
     public static Option<long?> Target(string description)

@@ -8,16 +8,21 @@ internal static class DevDbCommand
 {
     public static Command Create(CommonOptions options, RunnerConsole console)
     {
-        var command = new Command("devdb", "Manage the local development database the runner starts when no connection is configured");
+        var command = new Command("devdb", HelpText.WithExamples(
+            "Manage the local development database the runner starts when no connection is configured",
+            "devdb status",
+            "devdb drop"));
         command.Subcommands.Add(Sub("status", "Show where it is and whether it runs", async (run, dir, ct) =>
         {
             if (LocalPostgresCluster.Find(dir) is not { } cluster)
             {
+                run.SetResult(new { Directory = dir, Exists = false, Running = false });
                 run.Out.WriteLine($"No development database in {dir}.");
                 return ExitCodes.Success;
             }
 
             var running = await cluster.IsRunningAsync(ct);
+            run.SetResult(new { Directory = dir, Exists = true, Running = running, cluster.Port, Database = DevDatabase.DatabaseName });
             run.Out.WriteLine(
                 $"{(running ? "Running" : "Stopped")}: {DevDatabase.DatabaseName} on 127.0.0.1:{cluster.Port}, data in {dir}");
             return ExitCodes.Success;
@@ -40,7 +45,7 @@ internal static class DevDbCommand
 
         Command Sub(string name, string description, Func<Invocation, string, CancellationToken, Task<int>> action)
         {
-            var sub = new Command(name, description);
+            var sub = new Command(name, HelpText.WithExamples(description, "devdb " + name));
             Invocation.Bind(sub, options, console, async (run, ct) =>
                 await action(
                     run,

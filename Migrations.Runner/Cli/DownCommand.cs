@@ -12,7 +12,11 @@ internal static class DownCommand
         var preview = new Option<bool>("--preview") {
             Description = $"Print the SQL that would run, touching nothing: a script that '{PreviewCommand.HowToRun}' runs as down would",
         };
-        var command = new Command("down", "Revert applied migrations, newest first, down to a version") { target, preview, options.Yes };
+        var command = new Command("down", HelpText.WithExamples(
+            "Revert applied migrations, newest first, down to a version",
+            "down --to 12",
+            "down --to 0 --preview > revert.sql",
+            "down --to 12 -e Staging --yes")) { target, preview, options.Yes };
         foreach (var option in options.Migrating)
         {
             command.Options.Add(option);
@@ -24,13 +28,14 @@ internal static class DownCommand
             var connection = await run.ConnectionStringAsync(ct);
             if (run.Parse.GetValue(preview))
             {
-                PreviewCommand.Print(
-                    run.Out, await new PreviewService(run.Migrations, connection, run.RunOptions().Verbose).DownScriptAsync(to, ct));
+                PreviewCommand.Show(
+                    run, await new PreviewService(run.Migrations, connection, run.RunOptions().Verbose).DownScriptAsync(to, ct));
                 return ExitCodes.Success;
             }
 
             run.ConfirmDestructive("revert migrations");
             var result = await new MigrationService(run.Migrations, connection, run.RunOptions()).DownToAsync(to, ct);
+            run.SetResult(RunJson.From("down", result));
             RollbackCommand.PrintSummary(run.Out, result);
             return ExitCodes.Success;
         });

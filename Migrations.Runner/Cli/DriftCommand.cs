@@ -14,7 +14,12 @@ internal static class DriftCommand
         };
         var command = new Command(
             "drift",
-            $"Compare the live schema with what its applied migrations say it should be; exit {ExitCodes.CheckFailed} on any difference")
+            HelpText.WithExamples(
+                "Compare the live schema with what its applied migrations say it should be; "
+                + $"exit {ExitCodes.CheckFailed} on any difference",
+                "drift",
+                "drift --against schema.json",
+                "drift --shadow-connection \"Host=scratch;Username=postgres\" --json"))
         {
             options.Json, against, options.ShadowConnection,
         };

@@ -19,6 +19,9 @@ internal sealed class Invocation
     private ConnectionSettings? _settings;
     private MigrationSet? _migrations;
     private Redactor _redactor = new(null);
+    private StringWriter? _printed;
+    private object? _result;
+    private ProgressReporter? _progress;
 
     private Invocation(ParseResult parse, CommonOptions options, RunnerConsole console)
     {
@@ -31,9 +34,16 @@ internal sealed class Invocation
 
     public RunnerConsole Console { get; }
 
-    public TextWriter Out => Console.Out;
+    /// <summary>Where the verb prints its results: stdout, or with --json a buffer that becomes the one JSON object.</summary>
+    public TextWriter Out => Json ? _printed ??= new StringWriter() : Console.Out;
 
     public bool Verbose => Parse.GetValue(_options.Verbose);
+
+    /// <summary>--json (or --format json): one JSON object on stdout, the error included; text lines go to stderr.</summary>
+    public bool Json => Parse.GetValue(_options.Json);
+
+    /// <summary>The verb's typed result, which --json prints as the run's JSON object (text output ignores it).</summary>
+    public void SetResult(object result) => _result = result;
 
     public ConnectionSettings Settings => _settings ??= RunnerConfiguration.Resolve(
         Parse.GetValue(_options.Connection),
@@ -56,6 +66,7 @@ internal sealed class Invocation
     public static void Bind(
         Command command, CommonOptions options, RunnerConsole console, Func<Invocation, CancellationToken, Task<int>> action)
     {
+        OutputOptions.AddTo(command, options);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var invocation = new Invocation(parse, options, console);
@@ -72,6 +83,7 @@ internal sealed class Invocation
         if (Settings.ConnectionString is { } configured)
         {
             _redactor = new Redactor(configured);
+            StartProgress(configured);
             return configured;
         }
 
@@ -89,6 +101,7 @@ internal sealed class Invocation
         var dev = await DevDatabase.EnsureAsync(location.Directory, cancellationToken);
         var connectionString = RunnerConfiguration.Normalize(dev.ConnectionString, "the development database");
         _redactor = new Redactor(connectionString);
+        StartProgress(connectionString);
         var where = dev.DataDirectory is null
             ? $"{dev.Host}:{dev.Port}, Docker container {DevDatabase.ContainerName}"
             : $"{dev.Host}:{dev.Port}, data in {dev.DataDirectory}"
@@ -126,7 +139,13 @@ internal sealed class Invocation
             OnLockWait = (holder, waited) => Error(
                 $"waiting for the migration lock held by {ErrorText.Holder(holder)} ({waited.TotalSeconds:0} s so far)"),
         },
-        OnStep = step => Out.WriteLine(Report.Step(step)),
+        // With --json the steps still show as they land, on stderr, and the result lists them.
+        OnStep = step =>
+        {
+            _progress?.Landed(step);
+            (Json ? Console.Error : Out).WriteLine(Report.Step(step));
+        },
+        OnStarting = (migration, pid) => _progress?.Starting(migration, pid),
         LockRetries = Parse.GetValue(_options.LockRetries),
         OnLockRetry = retry => Error(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"lock timeout: {retry.Migration.Version} {retry.Migration.Name} could not get its locks ({retry.Message}); rolled back, "
@@ -145,58 +164,81 @@ internal sealed class Invocation
     {
         try
         {
-            return await action(this, cancellationToken);
+            int exitCode;
+            try
+            {
+                exitCode = await action(this, cancellationToken);
+            }
+            finally
+            {
+                if (_progress is not null)
+                {
+                    await _progress.DisposeAsync();
+                }
+            }
+
+            if (Json)
+            {
+                await Console.Out.WriteLineAsync(JsonOutput.Success(_result, _printed?.ToString() ?? ""));
+            }
+
+            return exitCode;
         }
         catch (RunnerErrorException e)
         {
-            var message = ErrorText.Describe(e.Error, ConnectionSource);
-            Error("error: " + message.Message);
-            foreach (var detail in message.Details)
-            {
-                Error("  " + detail);
-            }
-
-            if (message.Advice is not null)
-            {
-                Error("next: " + message.Advice);
-            }
-
-            if (Verbose)
-            {
-                Error(e.ToString());
-            }
-
-            return message.ExitCode;
+            return Fail(JsonOutput.Code(e.Error), ErrorText.Describe(e.Error, ConnectionSource), e);
         }
         catch (Npgsql.PostgresException e)
         {
             // Outside a migration: the runner's own bookkeeping (VersionInfo, checksums, scratch databases) was refused.
-            Error($"error: {e.SqlState} {e.MessageText}");
-            Error("next: " + e.SqlState switch
+            var advice = e.SqlState switch
             {
                 "42501" => "grant the runner's role what it needs (docs/RELIABILITY.md, least privilege): "
                     + "it must own the schema it migrates",
                 "25006" => "the database is read-only (a hot standby, or default_transaction_read_only): run against the primary",
                 "53300" => "the server has no free connection slots: retry when load drops",
                 _ => "check the role's privileges and the server's state; rerun with --verbose for details",
-            });
-            if (Verbose)
-            {
-                Error(e.ToString());
-            }
-
-            return ExitCodes.Failure;
+            };
+            return Fail("postgres-error", new ErrorMessage($"{e.SqlState} {e.MessageText}", advice), e);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e)
         {
-            Error("error: cancelled");
-            return ExitCodes.Cancelled;
+            return Fail("cancelled", new ErrorMessage("cancelled", null, ExitCodes.Cancelled), e, trace: false);
         }
         catch (Exception e)
         {
-            Error($"error: unexpected {e.GetType().Name}: {e.Message.Split('\n')[0]}");
-            Error(Verbose ? e.ToString() : "next: rerun with --verbose for the stack trace, and report it if it looks like a bug");
-            return ExitCodes.Failure;
+            return Fail(
+                "unexpected",
+                new ErrorMessage(
+                    $"unexpected {e.GetType().Name}: {e.Message.Split('\n')[0]}",
+                    Verbose ? null : "rerun with --verbose for the stack trace, and report it if it looks like a bug"),
+                e);
         }
+    }
+
+    private void StartProgress(string connectionString)
+    {
+        var command = Parse.CommandResult.Command;
+        var interval = command.Options.Contains(_options.ProgressInterval)
+            ? Parse.GetValue(_options.ProgressInterval)
+            : _options.ProgressInterval.GetDefaultValue() is int seconds ? seconds : 0;
+        _progress ??= new ProgressReporter(
+            Console.Error, Console.ErrorIsTerminal, TimeSpan.FromSeconds(interval), connectionString, _redactor.Redact);
+    }
+
+    private int Fail(string code, ErrorMessage message, Exception exception, bool trace = true)
+    {
+        ErrorReport.Write(Console.Error, message, _redactor.Redact);
+        if (Verbose && trace)
+        {
+            Error(exception.ToString());
+        }
+
+        if (Json)
+        {
+            Console.Out.WriteLine(JsonOutput.Failure(code, message, _redactor.Redact));
+        }
+
+        return message.ExitCode;
     }
 }

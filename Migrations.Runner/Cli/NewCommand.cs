@@ -18,7 +18,10 @@ internal static class NewCommand
         {
             Description = "The migrations project folder (default: Migrations/ of the repository)",
         };
-        var command = new Command("new", "Scaffold the next-numbered migration class") { title, sql, directory };
+        var command = new Command("new", HelpText.WithExamples(
+            "Scaffold the next-numbered migration class",
+            "new \"Add widgets table\"",
+            "new \"Backfill prices\" --sql")) { title, sql, directory };
         Invocation.Bind(command, options, console, (run, _) =>
         {
             var folder = run.Parse.GetValue(directory) is { } given
@@ -26,6 +29,12 @@ internal static class NewCommand
                 : MigrationScaffolder.FindMigrationsDirectory(run.Console.WorkingDirectory)
                   ?? throw new RunnerErrorException(new NotInRepository(run.Console.WorkingDirectory));
             var result = MigrationScaffolder.Create(folder, run.Parse.GetValue(title)!, run.Parse.GetValue(sql));
+            run.SetResult(new
+            {
+                result.Version,
+                result.ClassName,
+                Files = result.Files.Select(f => Path.GetRelativePath(run.Console.WorkingDirectory, f)).ToList(),
+            });
             foreach (var file in result.Files)
             {
                 run.Out.WriteLine(Path.GetRelativePath(run.Console.WorkingDirectory, file));

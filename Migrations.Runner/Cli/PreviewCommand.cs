@@ -21,7 +21,11 @@ internal static class PreviewCommand
             Description = "Preview 'up --drop-invalid-indexes': drop INVALID indexes first, instead of refusing",
         };
         var command = new Command(
-            "preview", $"Print the SQL that 'up' would run, touching nothing: a script that '{HowToRun}' runs as 'up' would")
+            "preview",
+            HelpText.WithExamples(
+                $"Print the SQL that 'up' would run, touching nothing: a script that '{HowToRun}' runs as 'up' would",
+                "preview > up.sql",
+                "preview --to 14 --json"))
         {
             target, outOfOrder, dropInvalid,
         };
@@ -31,10 +35,36 @@ internal static class PreviewCommand
             var service = new PreviewService(run.Migrations, connection, run.RunOptions().Verbose);
             var script = await service.UpScriptAsync(
                 run.Parse.GetValue(target), run.Parse.GetValue(outOfOrder), run.Parse.GetValue(dropInvalid), ct);
-            Print(run.Out, script);
+            Show(run, script);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The script as text; with --json, the same script and what each step holds.</summary>
+    public static void Show(Invocation run, PreviewScript script)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(script);
+        using var text = new StringWriter();
+        Print(text, script);
+        run.SetResult(new
+        {
+            Direction = script.Up ? "up" : "down",
+            script.IsEmpty,
+            Steps = script.Steps.Select(s => new
+            {
+                s.Migration.Version,
+                s.Migration.Name,
+                s.Migration.Transactional,
+                Maintenance = s.Maintenance?.ToString(),
+                s.RunsCSharp,
+                s.AsksSchema,
+                s.Statements,
+            }).ToList(),
+            Script = text.ToString(),
+        });
+        run.Out.Write(text.ToString());
     }
 
     /// <summary>

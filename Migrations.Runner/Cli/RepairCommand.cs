@@ -16,8 +16,11 @@ internal static class RepairCommand
         }.ParsesEach(Numbers.Version);
         var command = new Command(
             "repair",
-            "Record the current checksum of applied migrations whose SQL was edited since they ran, keeping the old one in "
-            + ChecksumStore.HistoryTable)
+            HelpText.WithExamples(
+                "Record the current checksum of applied migrations whose SQL was edited since they ran, keeping the old one in "
+                + ChecksumStore.HistoryTable,
+                "repair --accept 12",
+                "repair --accept 12 --accept 13 -e Production --yes"))
         {
             accept, options.LockTimeout, options.Yes,
         };
@@ -26,7 +29,12 @@ internal static class RepairCommand
             var connection = await run.ConnectionStringAsync(ct);
             run.ConfirmDestructive("accept changed migrations");
             var service = new RepairService(run.Migrations, connection, run.RunOptions());
-            foreach (var outcome in await service.AcceptAsync(run.Parse.GetValue(accept)!, ct))
+            var outcomes = await service.AcceptAsync(run.Parse.GetValue(accept)!, ct);
+            run.SetResult(new
+            {
+                Accepted = outcomes.Select(o => new { o.Version, o.Name, o.Unchanged, Previous = o.Recorded, o.Current }).ToList(),
+            });
+            foreach (var outcome in outcomes)
             {
                 run.Out.WriteLine(outcome.Unchanged
                     ? $"nothing to accept for {outcome.Version} {outcome.Name}: its SQL is what ran (checksum {Short(outcome.Current)})"

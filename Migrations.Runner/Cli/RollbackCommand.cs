@@ -19,7 +19,10 @@ internal static class RollbackCommand
                 r.AddError("--steps must be 1 or more");
             }
         });
-        var command = new Command("rollback", "Revert the newest applied migration (or --steps N of them)") { steps, options.Yes };
+        var command = new Command("rollback", HelpText.WithExamples(
+            "Revert the newest applied migration (or --steps N of them)",
+            "rollback",
+            "rollback --steps 3 -e Production --yes")) { steps, options.Yes };
         foreach (var option in options.Migrating)
         {
             command.Options.Add(option);
@@ -30,7 +33,9 @@ internal static class RollbackCommand
             var connection = await run.ConnectionStringAsync(ct);
             run.ConfirmDestructive("roll back");
             var service = new MigrationService(run.Migrations, connection, run.RunOptions());
-            PrintSummary(run.Out, await service.RollbackAsync(run.Parse.GetValue(steps), ct));
+            var result = await service.RollbackAsync(run.Parse.GetValue(steps), ct);
+            run.SetResult(RunJson.From("rollback", result));
+            PrintSummary(run.Out, result);
             return ExitCodes.Success;
         });
         return command;

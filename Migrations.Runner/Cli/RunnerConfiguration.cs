@@ -101,7 +101,7 @@ public static class RunnerConfiguration
         return new(null, "nothing", environment, environmentSource);
     }
 
-    private static (string Name, string Source) ResolveEnvironment(string? option, Func<string, string?> getEnvironmentVariable)
+    internal static (string Name, string Source) ResolveEnvironment(string? option, Func<string, string?> getEnvironmentVariable)
     {
         if (option is not null)
         {

@@ -4,5 +4,11 @@ namespace Migrations.Runner.Cli;
 public sealed record RunnerConsole(TextWriter Out, TextWriter Error, Func<string, string?> GetEnvironmentVariable, string WorkingDirectory)
 {
     public static RunnerConsole System { get; } =
-        new(Console.Out, Console.Error, Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
+        new(Console.Out, Console.Error, Environment.GetEnvironmentVariable, Environment.CurrentDirectory)
+        {
+            ErrorIsTerminal = !Console.IsErrorRedirected,
+        };
+
+    /// <summary>Stderr is a terminal: progress may rewrite one live line there instead of printing line after line.</summary>
+    public bool ErrorIsTerminal { get; init; }
 }

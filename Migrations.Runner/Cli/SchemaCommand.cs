@@ -21,7 +21,10 @@ internal static class SchemaCommand
         };
         var command = new Command(
             "schema",
-            "Save the live schema as a JSON snapshot or a Markdown document (JSON to stdout without options)")
+            HelpText.WithExamples(
+                "Save the live schema as a JSON snapshot or a Markdown document (JSON to stdout without options)",
+                "schema --output schema.json",
+                "schema --markdown docs/DATABASE_STRUCTURE.md"))
         {
             output, markdown,
         };
@@ -37,6 +40,7 @@ internal static class SchemaCommand
                 return ExitCodes.Success;
             }
 
+            run.SetResult(new { Written = new[] { jsonPath, markdownPath }.OfType<string>().ToList() });
             if (jsonPath is not null)
             {
                 await Write(run, jsonPath, snapshot.ToJson() + "\n", ct);

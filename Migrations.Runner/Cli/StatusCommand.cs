@@ -13,7 +13,11 @@ internal static class StatusCommand
             Description = $"Exit {ExitCodes.CheckFailed} when migrations are pending, an applied migration's SQL changed since it "
                 + "ran (CHANGED), or an applied version is not in the assembly (UNKNOWN); for CI and deploy scripts",
         };
-        var command = new Command("status", "List every migration as applied or pending, and applied versions the assembly does not know")
+        var command = new Command("status", HelpText.WithExamples(
+            "List every migration as applied or pending, and applied versions the assembly does not know",
+            "status",
+            "status --check   # exit 3 when anything is pending, CHANGED or UNKNOWN",
+            "status --json | jq .check"))
         {
             options.Json, check,
         };

@@ -27,7 +27,11 @@ internal static class UpCommand
             Description = "Outside Development, apply migrations whose 'plan' findings reach the threshold, instead of refusing",
         };
         var failOn = PlanCommand.FailOn("up");
-        var command = new Command("up", "Apply pending migrations in version order, each in its own transaction")
+        var command = new Command("up", HelpText.WithExamples(
+            "Apply pending migrations in version order, each in its own transaction",
+            "up",
+            "up --to 14 --lock-timeout 60",
+            "up --json -c \"Host=db;Database=app;Username=app\""))
         {
             target, outOfOrder, dropInvalid, ignoreUnknown, allowRisky, failOn,
         };
@@ -56,6 +60,7 @@ internal static class UpCommand
                 run.Parse.GetValue(dropInvalid),
                 run.Parse.GetValue(ignoreUnknown),
                 ct);
+            run.SetResult(RunJson.From("up", result));
             run.Out.WriteLine(result.Steps.Count == 0
                 ? $"Nothing to apply; current version {Report.Version(result.CurrentVersion)}."
                 : $"Applied {Report.Plural(result.Steps.Count, "migration")} in {Report.Seconds(result.Elapsed)}; "

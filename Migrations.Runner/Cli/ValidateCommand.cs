@@ -10,7 +10,10 @@ internal static class ValidateCommand
     {
         var command = new Command(
             "validate",
-            "Check the migrations and the database's history; report every problem, then exit 3 if there are any")
+            HelpText.WithExamples(
+                "Check the migrations and the database's history; report every problem, then exit 3 if there are any",
+                "validate",
+                "validate --json"))
         {
             options.Json,
         };

@@ -8,13 +8,6 @@ using Migrations.Runner.Errors;
 
 namespace Migrations.Runner.Execution;
 
-/// <summary>One migration run or reverted, with its time on the server.</summary>
-public sealed record MigrationStep(MigrationEntry Migration, TimeSpan Elapsed);
-
-/// <summary>What a pipeline reports while it runs; all optional.</summary>
-internal sealed record PipelineObserver(
-    Action<MigrationStep>? OnStep = null, TextWriter? Verbose = null, int LockRetries = 0, Action<LockRetry>? OnLockRetry = null);
-
 /// <summary>
 /// One run of migrations over the migration session. Transactional migrations are pipelined: the statements of
 /// several, each migration inside its own BEGIN and COMMIT with its bookkeeping, go to the server as one command, and a
@@ -172,6 +165,7 @@ internal sealed partial class Pipeline
         try
         {
             _observer.Verbose?.WriteLine($"  {(_up ? "migrating" : "reverting")} {migration.Version} {migration.Name}");
+            _observer.OnStarting?.Invoke(migration.Entry);
             queued = Add(migration, bookkeeping(migration));
         }
         catch (Exception e) when (e is not (OutOfMemoryException or RunnerErrorException))

@@ -180,7 +180,12 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             new NpgsqlChannel(session.Connection),
             migrations.Catalog,
             migrations.Assemblies,
-            new PipelineObserver(_options.OnStep, _options.Verbose, _options.LockRetries, _options.OnLockRetry),
+            new PipelineObserver(
+                _options.OnStep,
+                _options.Verbose,
+                _options.LockRetries,
+                _options.OnLockRetry,
+                m => _options.OnStarting?.Invoke(m, session.Connection.ProcessID)),
             session.ResetSql,
             connectionString);
 

@@ -1,3 +1,4 @@
+using Migrations.Runner.Catalog;
 using Migrations.Runner.Execution;
 using Migrations.Runner.Session;
 
@@ -9,6 +10,9 @@ public sealed record RunOptions
     public SessionSettings Session { get; init; } = new();
 
     public Action<MigrationStep> OnStep { get; init; } = _ => { };
+
+    /// <summary>Hears each migration as the run sends it, with the server pid of the migration session (for progress).</summary>
+    public Action<MigrationEntry, int>? OnStarting { get; init; }
 
     /// <summary>Hears what the run did besides migrating (e.g. dropping an INVALID index).</summary>
     public Action<RunNote> OnNote { get; init; } = _ => { };

@@ -51,6 +51,15 @@ public static class PostgresServer
         return connectionString;
     }
 
+    /// <summary>A PostgreSQL container for the tests (Testcontainers), removed when the test process exits.</summary>
+    public static async Task<string> StartContainerAsync()
+    {
+        var container = new PostgreSqlBuilder(PostgresImage).Build();
+        await container.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return new NpgsqlConnectionStringBuilder(container.GetConnectionString()) { Database = "postgres" }.ConnectionString;
+    }
+
     private static async Task<string> FindOrStartAsync()
     {
         var configured = Environment.GetEnvironmentVariable(ConnectionStringVariable);
@@ -62,11 +71,8 @@ public static class PostgresServer
 
         if (DockerProbe.Answers())
         {
-            var container = new PostgreSqlBuilder(PostgresImage).Build();
-            await container.StartAsync();
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
             Source = "Testcontainers " + PostgresImage;
-            return new NpgsqlConnectionStringBuilder(container.GetConnectionString()) { Database = "postgres" }.ConnectionString;
+            return await StartContainerAsync();
         }
 
         RemoveStaleClusters();
