@@ -32,11 +32,26 @@ public sealed class ConfigurationTests : IDisposable
         var (root, verbs) = Verbs.Tree();
         foreach (var (command, path) in verbs)
         {
-            var verb = source == Source.VerbVariable ? path : [];
-            var options = OptionConfiguration.OptionsOf(command)
+            var all = OptionConfiguration.OptionsOf(command)
                 .Where(o => OptionConfiguration.Configurable(o) && o.Name != JsonOutput.FormatFlag)
                 .Where(o => source is Source.Variable or Source.VerbVariable || OptionConfiguration.NotFromFiles(o) is null)
                 .ToList();
+            // An option that excludes others of its verb is set on its own.
+            checkedOptions += await CheckAsync(root, command, path, source, [.. all.Where(o => !Verbs.ExcludesOthers(o))]);
+            foreach (var alone in all.Where(Verbs.ExcludesOthers))
+            {
+                checkedOptions += await CheckAsync(root, command, path, source, [alone]);
+            }
+        }
+
+        Assert.True(checkedOptions > verbs.Count, "the walk checked no options");
+    }
+
+    private async Task<int> CheckAsync(RootCommand root, Command command, string[] path, Source source, List<Option> options)
+    {
+        var checkedOptions = 0;
+        {
+            var verb = source == Source.VerbVariable ? path : [];
             var variables = new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Staging" };
             var settings = new Dictionary<string, object>();
             foreach (var option in options)
@@ -93,7 +108,7 @@ public sealed class ConfigurationTests : IDisposable
             }
         }
 
-        Assert.True(checkedOptions > verbs.Count, "the walk checked no options");
+        return checkedOptions;
     }
 
     [Fact]

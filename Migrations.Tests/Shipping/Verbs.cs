@@ -57,6 +57,12 @@ internal static class Verbs
     /// <summary>A value an option of this type accepts, as typed: for a walk that must not know the options.</summary>
     public static string[] Sample(Option option)
     {
+        // Options with a syntax of their own take a value of it.
+        if (Samples.TryGetValue(option.Name, out var given))
+        {
+            return given;
+        }
+
         var type = option.ValueType;
         var element = type.IsArray ? type.GetElementType()! : Nullable.GetUnderlyingType(type) ?? type;
         var one = element == typeof(bool) ? "true"
@@ -64,6 +70,16 @@ internal static class Verbs
             : "7";
         return type.IsArray ? [one, element == typeof(string) ? "other" : "8"] : [one];
     }
+
+    private static readonly Dictionary<string, string[]> Samples = new(StringComparer.Ordinal)
+    {
+        ["--fail-on"] = ["rewrite", "access-exclusive:200k"],
+    };
+
+    /// <summary>
+    /// An option its verb refuses together with another: baseline's --from-history with --version, plan's --markdown with --json.
+    /// </summary>
+    public static bool ExcludesOthers(Option option) => option.Name is "--from-history" or "--markdown";
 
     /// <summary>Values for the command's required arguments, so that it parses.</summary>
     public static IEnumerable<string> RequiredArguments(Command command) =>
