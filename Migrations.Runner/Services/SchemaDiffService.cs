@@ -1,6 +1,5 @@
 using Migrations.Runner.Catalog;
 using Migrations.Runner.Errors;
-using Migrations.Runner.History;
 using Migrations.Runner.Schema;
 using Migrations.Runner.Schema.Generation;
 using Migrations.Runner.Session;
@@ -76,15 +75,7 @@ public sealed class SchemaDiffService(MigrationSet migrations, string serverConn
     /// </summary>
     public async Task<DriftScripts> DriftScriptsAsync(string? shadowServer, CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<AppliedMigration> applied;
-        await using (var connection = await Database.OpenForCatalogAsync(serverConnectionString, cancellationToken))
-        {
-            applied = await VersionHistory.ReadAsync(connection, migrations.VersionTable, cancellationToken);
-        }
-
-        var known = migrations.Entries.Select(m => m.Version).ToHashSet();
-        var replay = applied.Select(a => a.Version).Where(known.Contains).ToHashSet();
-        var expected = await ReplayAsync(replay, cancellationToken, shadowServer);
+        var (_, replay, expected) = await Truth.ReplayAppliedAsync(shadowServer, cancellationToken);
         var actual = await ReadAsync(new DatabaseSource(serverConnectionString), cancellationToken);
         return new DriftScripts(
             [.. replay.Order()],
@@ -116,16 +107,8 @@ public sealed class SchemaDiffService(MigrationSet migrations, string serverConn
         return SchemaScriptGenerator.Generate(after, before);
     }
 
-    private async Task<SchemaSnapshot> ReplayAsync(HashSet<long> versions, CancellationToken cancellationToken, string? shadowServer = null)
-    {
-        var live = new NpgsqlConnectionStringBuilder(serverConnectionString).Database ?? "migrations";
-        await using var scratch = await ScratchDatabase.CreateAsync(shadowServer ?? serverConnectionString, live, cancellationToken);
-        if (versions.Count > 0)
-        {
-            var quiet = _options with { OnStep = _ => { } };
-            await new MigrationService(migrations, scratch.ConnectionString, quiet).ApplyVersionsAsync(versions, cancellationToken);
-        }
+    private SchemaTruthService Truth => new(migrations, serverConnectionString, _options);
 
-        return await ReadAsync(new DatabaseSource(scratch.ConnectionString), cancellationToken);
-    }
+    private Task<SchemaSnapshot> ReplayAsync(HashSet<long> versions, CancellationToken cancellationToken) =>
+        Truth.ReplayAsync(versions, null, cancellationToken);
 }

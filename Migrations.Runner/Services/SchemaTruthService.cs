@@ -50,15 +50,8 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
     /// </summary>
     public async Task<DriftReport> DriftAsync(string? shadowServer, CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<AppliedMigration> applied;
-        await using (var connection = await Database.OpenForCatalogAsync(connectionString, cancellationToken))
-        {
-            applied = await VersionHistory.ReadAsync(connection, migrations.VersionTable, cancellationToken);
-        }
-
+        var (applied, replay, expected) = await ReplayAppliedAsync(shadowServer, cancellationToken);
         var known = migrations.Entries.Select(m => m.Version).ToHashSet();
-        var replay = applied.Select(a => a.Version).Where(known.Contains).ToHashSet();
-        var expected = await ReplayAsync(replay, shadowServer, cancellationToken);
         var actual = await SnapshotAsync(cancellationToken);
         return new DriftReport(
             null,
@@ -158,8 +151,26 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
         return new BaselineResult(version, [.. toRecord.Select(m => m.Entry)], differences);
     }
 
+    /// <summary>
+    /// The live database's applied migrations (those the set knows) replayed on a scratch database created on
+    /// <paramref name="shadowServer"/> (the live database's server when null) and always dropped.
+    /// </summary>
+    internal async Task<(IReadOnlyList<AppliedMigration> Applied, HashSet<long> Replayed, SchemaSnapshot Expected)> ReplayAppliedAsync(
+        string? shadowServer, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<AppliedMigration> applied;
+        await using (var connection = await Database.OpenForCatalogAsync(connectionString, cancellationToken))
+        {
+            applied = await VersionHistory.ReadAsync(connection, migrations.VersionTable, cancellationToken);
+        }
+
+        var known = migrations.Entries.Select(m => m.Version).ToHashSet();
+        var replay = applied.Select(a => a.Version).Where(known.Contains).ToHashSet();
+        return (applied, replay, await ReplayAsync(replay, shadowServer, cancellationToken));
+    }
+
     // A failed connection here is to the shadow server when one was given: the operator must fix that one, not the live one.
-    private async Task<SchemaSnapshot> ReplayAsync(HashSet<long> versions, string? shadowServer, CancellationToken cancellationToken)
+    internal async Task<SchemaSnapshot> ReplayAsync(HashSet<long> versions, string? shadowServer, CancellationToken cancellationToken)
     {
         try
         {
