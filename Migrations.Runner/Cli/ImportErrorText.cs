@@ -11,6 +11,10 @@ internal static class ImportErrorText
         ImportNothingFound e => new($"--from {e.Path}: no {ImportCommand.Name(e.Format)} migrations there",
             "check the folder, or name its format with --format", ExitCodes.Usage),
         ImportFileUnreadable e => File(e),
+        ImportDuplicateVersion e => new(
+            $"refusing to import: {string.Join(" and ", e.Files)} share version {e.Version}, which {ImportCommand.Name(e.Format)} "
+            + "refuses too; nothing was written",
+            "give each migration its own version in the source folder (as its tool requires), then import again", ExitCodes.Usage),
         ImportOutputNotEmpty e => new($"--output {e.Path}: the folder is not empty and holds no legacy-sql/ and Migrations/ to append to",
             "pass a new or empty folder for a project of its own, or the root of a repository like this one", ExitCodes.Usage),
         ImportWouldOverwrite e => new($"refusing to import: {e.Path} exists already; nothing was written",

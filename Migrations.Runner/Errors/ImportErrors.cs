@@ -27,6 +27,9 @@ public enum ImportFileProblem
 public sealed record ImportFileUnreadable(string File, int Line, ImportFileProblem Problem, string? Detail = null) : RunnerError;
 
 /// <summary>The output folder is not empty and is not a project to append to (no <c>legacy-sql/</c> and <c>Migrations/</c>).</summary>
+/// <summary>Two ups of a golang-migrate or Flyway folder share a version, which that tool refuses too.</summary>
+public sealed record ImportDuplicateVersion(SourceFormat Format, string Version, IReadOnlyList<string> Files) : RunnerError;
+
 public sealed record ImportOutputNotEmpty(string Path) : RunnerError;
 
 /// <summary>A file the import would write exists already: nothing was written.</summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Migrations.Runner.Errors;
 
 namespace Migrations.Runner.Import;
 
@@ -177,6 +178,15 @@ internal static partial class PairedReaders
         Comparison<string> sameVersion,
         Func<string, string> historyId)
     {
+        // golang-migrate and Flyway refuse a folder in which two ups share a version (01 and 1 are one version):
+        // importing it would pair one of them with the other's down.
+        var shared = ups.GroupBy(u => historyId(u.Version)).FirstOrDefault(g => g.Count() > 1);
+        if (shared is not null)
+        {
+            throw new RunnerErrorException(
+                new ImportDuplicateVersion(format, shared.Key, [.. shared.Select(u => SourceFiles.Relative(root, u.Path))]));
+        }
+
         var used = new HashSet<string>();
         var migrations = new List<SourceMigration>();
         foreach (var (version, name, path) in ups)

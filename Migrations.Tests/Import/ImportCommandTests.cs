@@ -92,6 +92,23 @@ public sealed class ImportCommandTests(DatabaseFixture db) : IClassFixture<Datab
     }
 
     [Fact]
+    public async Task A_golang_migrate_folder_where_two_ups_share_a_version_is_refused_as_golang_migrate_refuses_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("import-golang-").FullName;
+        File.WriteAllText(Path.Combine(folder, "1_create_users.up.sql"), "CREATE TABLE users (id int);\n");
+        File.WriteAllText(Path.Combine(folder, "1_create_users.down.sql"), "DROP TABLE users;\n");
+        File.WriteAllText(Path.Combine(folder, "01_other.up.sql"), "CREATE TABLE other (id int);\n");
+        var output = Path.Combine(folder, "out");
+
+        var result = await Cli.RunWithAsync(null, null, "import", "--from", folder, "--output", output);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith(
+            "error: refusing to import: 01_other.up.sql and 1_create_users.up.sql share version 1", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public async Task Baseline_needs_exactly_one_of_version_and_from_history()
     {
         var neither = await Cli.RunAsync("Host=localhost", "baseline");
