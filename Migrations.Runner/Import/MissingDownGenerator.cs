@@ -26,7 +26,7 @@ internal static class MissingDownGenerator
             return plan;
         }
 
-        await using var scratch = await ScratchDatabase.CreateAsync(serverConnection, "import", cancellationToken);
+        await using var scratch = await ScratchDatabase.CreateAsync(serverConnection, "import", cancellationToken: cancellationToken);
         var migrations = new List<PlannedMigration>();
         foreach (var migration in plan.Migrations)
         {

@@ -98,7 +98,7 @@ public sealed class SchemaDiffService(MigrationSet migrations, string serverConn
         }
 
         var live = new NpgsqlConnectionStringBuilder(serverConnectionString).Database ?? "migrations";
-        await using var scratch = await ScratchDatabase.CreateAsync(serverConnectionString, live, cancellationToken);
+        await using var scratch = await ScratchDatabase.CreateAsync(serverConnectionString, live, cancellationToken: cancellationToken);
         var service = new MigrationService(migrations, scratch.ConnectionString, _options with { OnStep = _ => { } });
         await service.ApplyVersionsAsync(versions.Where(v => v < version).ToHashSet(), cancellationToken);
         var before = await ReadAsync(new DatabaseSource(scratch.ConnectionString), cancellationToken);

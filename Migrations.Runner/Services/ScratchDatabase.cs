@@ -25,11 +25,22 @@ public sealed class ScratchDatabase : IAsyncDisposable
 
     /// <summary>Creates <c>{forDatabase}_scratch_{random}</c>: a leftover (a killed runner) says whose it was.</summary>
     public static async Task<ScratchDatabase> CreateAsync(
-        string serverConnectionString, string forDatabase, CancellationToken cancellationToken = default)
+        string serverConnectionString, string forDatabase, bool shadow = false, CancellationToken cancellationToken = default)
     {
         var name = $"{(forDatabase.Length > 20 ? forDatabase[..20] : forDatabase)}_scratch_{Guid.NewGuid():N}"
             [..Math.Min(63, Math.Min(forDatabase.Length, 20) + 21)];
-        await using var connection = await Database.OpenAsync(serverConnectionString, cancellationToken: cancellationToken);
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await Database.OpenAsync(serverConnectionString, cancellationToken: cancellationToken);
+        }
+        catch (RunnerErrorException e) when (shadow && e.Error is ConnectionFailed failed)
+        {
+            // The operator must fix the shadow server's connection string, not the live one's.
+            throw new RunnerErrorException(failed with { Shadow = true }, e.InnerException);
+        }
+
+        await using var _ = connection;
         try
         {
             // template0: template1 may carry local additions that are not part of any migration.

@@ -57,7 +57,8 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
             throw new RunnerErrorException(new RoundTripRangeEmpty(from, to));
         }
 
-        var run = new Run(this, MigrationChecksums.Compute(_migrations), shadowServer ?? _connectionString, withData, cancellationToken);
+        var run = new Run(
+            this, MigrationChecksums.Compute(_migrations), shadowServer ?? _connectionString, shadowServer is not null, withData, cancellationToken);
         var failures = new List<RoundTripFailure>();
         var checkedVersions = new List<MigrationEntry>();
         var bench = await run.BenchAtAsync(run.Previous(range[0].Version));
@@ -185,6 +186,7 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
         RoundTripService service,
         IReadOnlyDictionary<long, string> checksums,
         string server,
+        bool shadow,
         bool withData,
         CancellationToken cancellationToken)
     {
@@ -222,7 +224,7 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
         }
 
         public Task<Workbench> BenchAtAsync(long? version) =>
-            Workbench.CreateAsync(service._migrations, checksums, service._options, server, _database, version, cancellationToken);
+            Workbench.CreateAsync(service._migrations, checksums, service._options, server, shadow, _database, version, cancellationToken);
 
         public async Task<Workbench> ReplaceAsync(Workbench bench, long version)
         {

@@ -36,18 +36,19 @@ internal sealed class Workbench : IAsyncDisposable
 
     /// <summary>
     /// Creates the scratch database on <paramref name="server"/>'s server and applies every migration up to
-    /// <paramref name="version"/> (none when null).
+    /// <paramref name="version"/> (none when null); <paramref name="shadow"/> when that server is --shadow-connection's.
     /// </summary>
     public static async Task<Workbench> CreateAsync(
         MigrationSet migrations,
         IReadOnlyDictionary<long, string> checksums,
         RunOptions options,
         string server,
+        bool shadow,
         string forDatabase,
         long? version,
         CancellationToken cancellationToken)
     {
-        var scratch = await ScratchDatabase.CreateAsync(server, forDatabase, cancellationToken);
+        var scratch = await ScratchDatabase.CreateAsync(server, forDatabase, shadow, cancellationToken);
         var bench = new Workbench(migrations, checksums, options, scratch);
         try
         {
