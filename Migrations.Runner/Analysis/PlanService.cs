@@ -73,7 +73,8 @@ public sealed class PlanService(MigrationSet migrations, string connectionString
         var sizes = await SizesAsync(target, cancellationToken);
         await target.CloseAsync();
 
-        await using var scratch = await ScratchDatabase.CreateAsync(shadowServer ?? connectionString, live, shadowServer is not null, cancellationToken);
+        await using var scratch = await ScratchDatabase.CreateAsync(
+            shadowServer ?? connectionString, live, shadowServer is not null, cancellationToken);
         if (replay.Count > 0)
         {
             var quiet = _options with { OnStep = _ => { }, Verbose = null };

@@ -93,9 +93,14 @@ internal static class ConfigCommand
             var variable = OptionConfiguration.Variable(option, verb);
             var key = OptionConfiguration.NotFromFiles(option) is null ? OptionConfiguration.Key(option, verb) : null;
             var given = run.Parse.GetResult(option) is { Implicit: false } typed ? typed.Tokens.Select(t => t.Value).ToList() : null;
-            var setting = given is not null
-                ? new OptionSetting(option.Name, given.Count == 0 ? ["true"] : given, "command line")
-                : configuration.Find(option, verb) ?? Default(option);
+            var configured = configuration.Find(option, verb);
+            // The options every verb takes were given to this verb's own parse from configuration as if typed: a value
+            // equal to the configured one came from there.
+            var fromConfiguration = configured is not null
+                && (given is null || given.SequenceEqual(configured.Values) || (given.Count == 0 && configured.Values is ["true"]));
+            var setting = fromConfiguration ? configured!
+                : given is not null ? new OptionSetting(option.Name, given.Count == 0 ? ["true"] : given, "command line")
+                : Default(option);
             result.Add(new SettingJson(option.Name, [.. setting.Values.Select(redactor.Redact)], setting.Source, variable, key));
         }
 

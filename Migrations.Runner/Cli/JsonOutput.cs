@@ -105,9 +105,11 @@ internal static class JsonOutput
             var json = string.Equals(value, "json", StringComparison.OrdinalIgnoreCase);
             if (json || string.Equals(value, "text", StringComparison.OrdinalIgnoreCase))
             {
-                if (json)
+                // "--json false" for text: an explicit choice on the command line, which configuration must not override.
+                result.Add(Flag);
+                if (!json)
                 {
-                    result.Add(Flag);
+                    result.Add("false");
                 }
 
                 i += consumed;

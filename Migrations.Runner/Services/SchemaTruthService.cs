@@ -185,7 +185,8 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
     private async Task<SchemaSnapshot> ReplayOnAsync(HashSet<long> versions, string? shadowServer, CancellationToken cancellationToken)
     {
         var live = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database ?? "migrations";
-        await using var scratch = await ScratchDatabase.CreateAsync(shadowServer ?? connectionString, live, shadowServer is not null, cancellationToken);
+        await using var scratch = await ScratchDatabase.CreateAsync(
+            shadowServer ?? connectionString, live, shadowServer is not null, cancellationToken);
         if (versions.Count > 0)
         {
             var quiet = _options with { OnStep = _ => { } };

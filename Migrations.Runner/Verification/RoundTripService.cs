@@ -58,7 +58,12 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
         }
 
         var run = new Run(
-            this, MigrationChecksums.Compute(_migrations), shadowServer ?? _connectionString, shadowServer is not null, withData, cancellationToken);
+            this,
+            MigrationChecksums.Compute(_migrations),
+            shadowServer ?? _connectionString,
+            shadowServer is not null,
+            withData,
+            cancellationToken);
         var failures = new List<RoundTripFailure>();
         var checkedVersions = new List<MigrationEntry>();
         var bench = await run.BenchAtAsync(run.Previous(range[0].Version));
