@@ -97,6 +97,7 @@ internal static class ErrorText
         ?? ImportErrorText.TryDescribe(error)
         ?? GenerationErrorText.TryDescribe(error)
         ?? VerifyErrorText.TryDescribe(error)
+        ?? GeneratedDownErrorText.TryDescribe(error)
 #if DEVELOPMENT_TOOLS
         ?? DevelopmentErrorText.Describe(error);
 #else

@@ -9,7 +9,12 @@ internal static class NewCommand
 {
     public static Command Create(CommonOptions options, RunnerConsole console)
     {
-        var title = new Argument<string>("title") { Description = "What the migration does, e.g. \"Add widgets table\"" };
+        // Optional only for --write-down, which writes into a migration that exists; NewDownCommand requires it otherwise.
+        var title = new Argument<string?>("title")
+        {
+            Description = "What the migration does, e.g. \"Add widgets table\"",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var sql = new Option<bool>("--sql")
         {
             Description = "Write the change as SQL files (Scripts/M....up.sql and .down.sql) instead of C#",
@@ -19,16 +24,26 @@ internal static class NewCommand
             Description = "The migrations project folder (default: Migrations/ of the repository)",
         };
         var command = new Command("new", HelpText.WithExamples(
-            "Scaffold the next-numbered migration class",
+            "Scaffold the next-numbered migration class; or, with --write-down, generate the Down it left to generate",
             "new \"Add widgets table\"",
-            "new \"Backfill prices\" --sql")) { title, sql, directory };
-        Invocation.Bind(command, options, console, (run, _) =>
+            "new \"Backfill prices\" --sql",
+            "new \"Add widgets table\" --sql --generate-down",
+            "new --write-down 14")) { title, sql, directory };
+        var down = NewDownCommand.AddOptions(command);
+        Invocation.Bind(command, options, console, async (run, ct) =>
         {
+            NewDownCommand.RequireConsistent(run.Parse, down, title, sql);
             var folder = run.Parse.GetValue(directory) is { } given
                 ? Path.GetFullPath(given, run.Console.WorkingDirectory)
                 : MigrationScaffolder.FindMigrationsDirectory(run.Console.WorkingDirectory)
                   ?? throw new RunnerErrorException(new NotInRepository(run.Console.WorkingDirectory));
-            var result = MigrationScaffolder.Create(folder, run.Parse.GetValue(title)!, run.Parse.GetValue(sql));
+            if (down.Requested(run.Parse))
+            {
+                return await NewDownCommand.RunAsync(run, folder, down.Version(run.Parse), ct);
+            }
+
+            var generateDown = run.Parse.GetValue(down.GenerateDown);
+            var result = MigrationScaffolder.Create(folder, run.Parse.GetValue(title)!, run.Parse.GetValue(sql), generateDown);
             run.SetResult(new
             {
                 result.Version,
@@ -40,8 +55,10 @@ internal static class NewCommand
                 run.Out.WriteLine(Path.GetRelativePath(run.Console.WorkingDirectory, file));
             }
 
-            run.Error($"next: write Up() and an exact Down() for {result.ClassName}, then run the tests (they round-trip every version)");
-            return Task.FromResult(ExitCodes.Success);
+            run.Error(generateDown
+                ? NewDownCommand.AfterScaffold(result, run.Parse.GetValue(sql))
+                : $"next: write Up() and an exact Down() for {result.ClassName}, then run the tests (they round-trip every version)");
+            return ExitCodes.Success;
         });
         return command;
     }

@@ -53,6 +53,7 @@ internal static class VerifyCommand
         RoundTripCheck.DownDiffers => "down does not restore the schema before its up",
         RoundTripCheck.DownLosesRows => "down loses rows of a table its up does not change",
         RoundTripCheck.UpAgainFailed => "up after its down failed",
+        RoundTripCheck.DownLeftToGenerate => "down is left to generate: it is still the placeholder of 'new --generate-down'",
         _ => "up after its down gives a schema other than its first up",
     };
 

@@ -14,8 +14,14 @@ public static partial class MigrationScaffolder
     public static string? FindMigrationsDirectory(string workingDirectory) =>
         DevDatabase.RepositoryRoot(workingDirectory) is { } root ? Path.Combine(root, "Migrations") : null;
 
+    /// <param name="directory">The migrations project folder.</param>
+    /// <param name="title">The description; its words become the class name.</param>
+    /// <param name="withSql">Up (and Down) as SQL files in Scripts/ instead of C#.</param>
+    /// <param name="generateDown">
+    /// Down runs Scripts/{class}.down.sql, a placeholder that <see cref="GeneratedDownWriter"/> writes over once Up is written.
+    /// </param>
     /// <exception cref="RunnerErrorException">Bad title, missing folder, or a migration of that name exists.</exception>
-    public static ScaffoldResult Create(string directory, string title, bool withSql)
+    public static ScaffoldResult Create(string directory, string title, bool withSql, bool generateDown = false)
     {
         ArgumentNullException.ThrowIfNull(title);
         title = title.Trim();
@@ -43,45 +49,60 @@ public static partial class MigrationScaffolder
         var version = existing.Count == 0 ? 1 : existing.Max(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)) + 1;
         var className = $"M{version.ToString("0000", CultureInfo.InvariantCulture)}_{pascal}";
         var files = new List<string>();
-        string body;
+        var scripts = Path.Combine(directory, "Scripts");
+        if (withSql || generateDown)
+        {
+            Directory.CreateDirectory(scripts);
+        }
+
         if (withSql)
         {
-            var scripts = Path.Combine(directory, "Scripts");
-            Directory.CreateDirectory(scripts);
-            foreach (var (suffix, guidance) in new[]
-            {
-                ("up", "Runs in one transaction. Write it so that a second run changes nothing (IF NOT EXISTS, CREATE OR REPLACE)."),
-                ("down", $"Undo exactly what {className}.up.sql does, in reverse order, without IF EXISTS "
-                    + "(a wrong rollback then fails loudly)."),
-            })
-            {
-                var path = Path.Combine(scripts, $"{className}.{suffix}.sql");
-                File.WriteAllText(path, SqlStub(className, suffix, title, guidance));
-                files.Add(path);
-            }
-
-            body = $$"""
-                    public override void Up() => Execute.EmbeddedScript("Scripts.{{className}}.up.sql");
-
-                    public override void Down() => Execute.EmbeddedScript("Scripts.{{className}}.down.sql");
-                """;
+            var path = Path.Combine(scripts, $"{className}.up.sql");
+            File.WriteAllText(path, SqlStub(className, "up", title,
+                "Runs in one transaction. Write it so that a second run changes nothing (IF NOT EXISTS, CREATE OR REPLACE)."));
+            files.Add(path);
         }
-        else
+
+        if (withSql || generateDown)
         {
-            body = $$"""
+            var path = Path.Combine(scripts, $"{className}.down.sql");
+            File.WriteAllText(path, generateDown
+                ? DownPlaceholder.Text(className, version, title)
+                : SqlStub(className, "down", title, $"Undo exactly what {className}.up.sql does, in reverse order, without IF EXISTS "
+                    + "(a wrong rollback then fails loudly)."));
+            files.Add(path);
+        }
+
+        var up = withSql
+            ? $$"""
+                    public override void Up() => Execute.EmbeddedScript("Scripts.{{className}}.up.sql");
+                """
+            : $$"""
                     public override void Up()
                     {
                         // e.g. Create.Table("widgets").WithColumn("id").AsInt64().PrimaryKey().Identity();
                         throw new NotImplementedException("Write Up() of {{className}}");
                     }
-
+                """;
+        var down = (withSql, generateDown) switch
+        {
+            (_, true) => $$"""
+                    // Its script is generated from the schemas before and after Up by 'new --write-down {{version}}' (again after
+                    // changing Up); until then it is a placeholder that fails wherever it runs.
+                    public override void Down() => Execute.EmbeddedScript("Scripts.{{className}}.down.sql");
+                """,
+            (true, false) => $$"""
+                    public override void Down() => Execute.EmbeddedScript("Scripts.{{className}}.down.sql");
+                """,
+            _ => $$"""
                     // Undo exactly what Up() does, in reverse order; the round-trip tests compare the schema before and after.
                     public override void Down()
                     {
                         throw new NotImplementedException("Write Down() of {{className}}");
                     }
-                """;
-        }
+                """,
+        };
+        var body = up + "\n\n" + down;
 
         var source = new StringBuilder()
             .Append("using FluentMigrator;\n\nnamespace Migrations;\n\n")

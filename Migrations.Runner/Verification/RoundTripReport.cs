@@ -24,6 +24,9 @@ public enum RoundTripCheck
 
     /// <summary>Its Up, run again after its Down, gave a schema other than its first Up.</summary>
     UpAgainDiffers,
+
+    /// <summary>Its Down threw because it is still <c>new --generate-down</c>'s placeholder (<see cref="PlaceholderDown"/>).</summary>
+    DownLeftToGenerate,
 }
 
 /// <summary>One version that failed its round trip: how, with the differences found or the error met.</summary>
