@@ -225,7 +225,7 @@ internal sealed class MigrationCatalog
 
         if (migrations.Count == 0)
         {
-            throw new RunnerErrorException(new NoMigrations());
+            throw new RunnerErrorException(new NoMigrations(scan.Excluded.Count, selection));
         }
 
         var maintenance = scan.Maintenance

@@ -98,7 +98,7 @@ internal static class DiffCommand
         text = text.Trim();
         if (text == "live")
         {
-            return new DatabaseSource(await run.ConnectionStringAsync(ct));
+            return new DatabaseSource(await run.ConnectionStringAsync(ct), Own: true);
         }
 
         if (text == "migrations")

@@ -27,6 +27,10 @@ internal static class ErrorText
         AssemblyUnusable e => Assembly(e),
         DuplicateVersion e => new($"the migrations assembly is inconsistent: {e.First} and {e.Second} share version {e.Version}",
             "give each migration its own version number"),
+        NoMigrations { LeftOut: > 0, Selection: { } selection } e => new(
+            $"no migration is selected: {Selected(selection)} left out all {Report.Plural(e.LeftOut, "migration")} of the assembly",
+            "check the namespace (--nested takes its sub-namespaces too) and tags given, or leave them out to select every migration",
+            ExitCodes.Usage),
         NoMigrations => new("the migrations assembly holds no migrations", BuiltDll + " with --assembly"),
         NoParameterlessConstructor e => new($"migration {e.TypeName} has no parameterless constructor",
             "give the migration class a constructor without parameters"),
@@ -161,6 +165,22 @@ internal static class ErrorText
         _ => new($"--assembly {e.Path}: holds no [Migration] classes", BuiltDll, ExitCodes.Usage),
     };
 
+    private static string Selected(MigrationSelection selection)
+    {
+        var given = new List<string>();
+        if (!string.IsNullOrEmpty(selection.Namespace))
+        {
+            given.Add($"--namespace {selection.Namespace}{(selection.NestedNamespaces ? " --nested" : "")}");
+        }
+
+        if (selection.Tags.Count > 0)
+        {
+            given.Add($"--tags {string.Join(",", selection.Tags)}");
+        }
+
+        return given.Count == 0 ? "the selection" : string.Join(" with ", given);
+    }
+
     private static ErrorMessage Connection(ConnectionFailed e, string? source)
     {
         var at = $"{e.Host}:{e.Port}";
@@ -175,6 +195,7 @@ internal static class ErrorText
             _ => e.SqlState is null ? e.Reason : $"{e.SqlState} {e.Reason}",
         };
         var where = e.Shadow ? "--shadow-connection"
+            : e.Side is { } side ? (side == DiffSide.From ? "--from" : "--to")
             : source ?? $"the connection string (--connection, {RunnerConfiguration.ConnectionStringVariable} or appsettings.json)";
         var advice = e.SqlState switch
         {

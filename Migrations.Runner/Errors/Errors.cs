@@ -21,7 +21,8 @@ public sealed record AssemblyUnusable(string Path, AssemblyProblem Problem, stri
 
 public sealed record DuplicateVersion(long Version, string First, string Second) : RunnerError;
 
-public sealed record NoMigrations : RunnerError;
+/// <summary>No migration to run: the assemblies hold none, or <paramref name="Selection"/> left out all <paramref name="LeftOut"/>.</summary>
+public sealed record NoMigrations(int LeftOut = 0, MigrationSelection? Selection = null) : RunnerError;
 
 public sealed record NoParameterlessConstructor(string TypeName) : RunnerError;
 
@@ -72,6 +73,16 @@ public sealed record ConnectionFailed(
 
     /// <summary>The server given for scratch databases (drift, baseline), not the database being migrated.</summary>
     public bool Shadow { get; init; }
+
+    /// <summary>A database diff was given as one of its two sources, not the runner's own connection.</summary>
+    public DiffSide? Side { get; init; }
+}
+
+/// <summary>Which of diff's two schemas a source gives.</summary>
+public enum DiffSide
+{
+    From,
+    To,
 }
 
 public sealed record LockTimedOut(TimeSpan Timeout, LockHolder? Holder) : RunnerError;

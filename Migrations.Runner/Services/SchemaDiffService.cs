@@ -10,8 +10,8 @@ namespace Migrations.Runner.Services;
 /// <summary>Where a schema to compare comes from.</summary>
 public abstract record SchemaSource;
 
-/// <summary>A live database.</summary>
-public sealed record DatabaseSource(string ConnectionString) : SchemaSource;
+/// <summary>A live database: the runner's own connection when <paramref name="Own"/>, else one given as the source.</summary>
+public sealed record DatabaseSource(string ConnectionString, bool Own = false) : SchemaSource;
 
 /// <summary>A snapshot written by <c>schema --output</c>.</summary>
 public sealed record SnapshotFileSource(string Path) : SchemaSource;
@@ -36,9 +36,22 @@ public sealed class SchemaDiffService(MigrationSet migrations, string serverConn
 
     public async Task<SchemaDiff> DiffAsync(SchemaSource from, SchemaSource to, CancellationToken cancellationToken = default)
     {
-        var before = await ReadAsync(from, cancellationToken);
-        var after = await ReadAsync(to, cancellationToken);
+        var before = await ReadSideAsync(from, DiffSide.From, cancellationToken);
+        var after = await ReadSideAsync(to, DiffSide.To, cancellationToken);
         return new SchemaDiff(before, after, SchemaScriptGenerator.Generate(before, after), SchemaComparer.VersionNotes(before, after));
+    }
+
+    // A database given as a source that cannot be reached is that source's problem, not the runner's connection's.
+    private async Task<SchemaSnapshot> ReadSideAsync(SchemaSource source, DiffSide side, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadAsync(source, cancellationToken);
+        }
+        catch (RunnerErrorException e) when (source is DatabaseSource { Own: false } && e.Error is ConnectionFailed { Shadow: false } failed)
+        {
+            throw new RunnerErrorException(failed with { Side = side }, e.InnerException);
+        }
     }
 
     public async Task<SchemaSnapshot> ReadAsync(SchemaSource source, CancellationToken cancellationToken = default)
