@@ -38,7 +38,7 @@ public sealed class SchemaDiffService(MigrationSet migrations, string serverConn
     {
         var before = await ReadAsync(from, cancellationToken);
         var after = await ReadAsync(to, cancellationToken);
-        return new SchemaDiff(before, after, SchemaScriptGenerator.Generate(before, after), SchemaComparer.VersionNotes(before, after));
+        return new SchemaDiff(before, after, SchemaScriptGenerator.Generate(before, after), SchemaComparer.Notes(before, after));
     }
 
     public async Task<SchemaSnapshot> ReadAsync(SchemaSource source, CancellationToken cancellationToken = default)
