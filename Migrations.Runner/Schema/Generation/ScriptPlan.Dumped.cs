@@ -103,9 +103,15 @@ internal sealed partial class ScriptPlan
 
     private static string Publication(PublicationInfo p)
     {
+        // One TABLE before the whole list: PostgreSQL 14 knows no second TABLE (nor TABLES IN SCHEMA, new in 15).
+        var lists = new[]
+        {
+            p.Tables.Count == 0 ? null : "TABLE " + string.Join(", ", p.Tables),
+            p.Schemas.Count == 0 ? null : "TABLES IN SCHEMA " + string.Join(", ", p.Schemas),
+        };
         var what = p.AllTables ? " FOR ALL TABLES"
             : p.Tables.Count + p.Schemas.Count == 0 ? ""
-            : " FOR " + string.Join(", ", p.Tables.Select(t => "TABLE " + t).Concat(p.Schemas.Select(s => "TABLES IN SCHEMA " + s)));
+            : " FOR " + string.Join(", ", lists.OfType<string>());
         return $"CREATE PUBLICATION {Sql.Ident(p.Name)}{what} WITH (publish = {Sql.Literal(p.Actions)}, "
             + $"publish_via_partition_root = {(p.ViaRoot ? "true" : "false")})";
     }
