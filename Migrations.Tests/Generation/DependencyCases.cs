@@ -16,6 +16,8 @@ public static class DependencyCases
         CREATE FUNCTION dep.is_even(n integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT n % 2 = 0';
         CREATE FUNCTION dep.twice(n integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT n * 2';
         CREATE FUNCTION dep.lower_of(t text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT lower(t)';
+        CREATE FUNCTION dep.half(n integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT n / 2';
+        CREATE FUNCTION dep.quarter(n integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN dep.half(dep.half(n));
         CREATE FUNCTION dep.small(n integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT n < 1000';
         CREATE DOMAIN dep.small_int AS integer CONSTRAINT small_int_check CHECK (dep.small(VALUE));
         CREATE DOMAIN dep.amount AS integer DEFAULT 0;
@@ -66,6 +68,15 @@ public static class DependencyCases
             DROP FUNCTION dep.small(integer) CASCADE;
             CREATE FUNCTION dep.small(v integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT v < 1000';
             ALTER DOMAIN dep.small_int ADD CONSTRAINT small_int_check CHECK (dep.small(VALUE))
+            """),
+        ("function called by a SQL-standard body is created again", """
+            DROP FUNCTION dep.half(integer) CASCADE;
+            CREATE FUNCTION dep.half(v integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT v / 2';
+            CREATE FUNCTION dep.quarter(n integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN dep.half(dep.half(n))
+            """),
+        ("domain added whose check calls a function added with it", """
+            CREATE FUNCTION dep.short(t text) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT length(t) < 10';
+            CREATE DOMAIN dep.code AS text DEFAULT 'x' CONSTRAINT code_short CHECK (dep.short(VALUE))
             """),
         ("domain changes its base type while a column and a view use it", """
             DROP VIEW dep.prices;

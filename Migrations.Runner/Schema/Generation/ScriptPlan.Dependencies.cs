@@ -83,6 +83,7 @@ internal sealed partial class ScriptPlan
             }
         }
 
+        CallersOfDroppedFunctions();
         RecreatedColumns();
         ViewRebuilds();
         foreach (var trigger in From.Triggers)

@@ -63,6 +63,55 @@ internal sealed partial class ScriptPlan
         }
     }
 
+    /// <summary>
+    /// Functions whose SQL-standard body (RETURN, BEGIN ATOMIC: parsed when created, so the server records what it calls)
+    /// calls a function that is dropped, until none is added: a body in a string is looked up when it runs instead.
+    /// </summary>
+    private void CallersOfDroppedFunctions()
+    {
+        for (var grew = true; grew;)
+        {
+            grew = false;
+            foreach (var f in From.Functions.Where(f => IsStandardBody(f) && !_droppedFunctions.Contains(f.Signature)))
+            {
+                if (Calls(f, From.Functions.Where(g => _droppedFunctions.Contains(g.Signature))))
+                {
+                    grew = _droppedFunctions.Add(f.Signature);
+                }
+            }
+        }
+    }
+
+    private static bool IsStandardBody(FunctionInfo f) =>
+        f.Language == "sql" && !f.Definition.Contains(" AS $", StringComparison.Ordinal)
+        && !f.Definition.Contains(" AS '", StringComparison.Ordinal);
+
+    // Another function's name followed by "(": an overload of its own name cannot be told from its own header.
+    private static bool Calls(FunctionInfo f, IEnumerable<FunctionInfo> others) =>
+        others.Any(g => (g.Schema, g.Name) != (f.Schema, f.Name)
+            && (f.Definition.Contains(Sql.Name(g.Schema, g.Name) + "(", StringComparison.Ordinal)
+                || f.Definition.Contains($"{g.Schema}.{g.Name}(", StringComparison.Ordinal)));
+
+    /// <summary>Functions after the functions their SQL-standard bodies call.</summary>
+    private static List<FunctionInfo> FunctionOrder(SchemaSnapshot snapshot)
+    {
+        var done = new List<FunctionInfo>();
+        var left = snapshot.Functions.ToList();
+        while (left.Count > 0)
+        {
+            var ready = left.Where(f => !IsStandardBody(f) || !Calls(f, left)).ToList();
+            if (ready.Count == 0)
+            {
+                ready = [left[0]];
+            }
+
+            done.AddRange(ready);
+            left.RemoveAll(ready.Contains);
+        }
+
+        return done;
+    }
+
     private bool IsRecreatedColumn(string schema, string table, string column) =>
         _recreatedColumns.Contains($"{schema}.{table}.{column}");
 

@@ -160,7 +160,19 @@ internal sealed partial class ScriptPlan
     {
         if (current is null)
         {
-            Emit(Phase.DropTypes, $"DROP DOMAIN {Sql.Name(old!.Schema, old.Name)}");
+            // The domain goes once no column uses it, after the functions: what of it calls one goes before them.
+            var dropped = Sql.Name(old!.Schema, old.Name);
+            if (old.Default is { } value && DroppedFunctionMentioned(value))
+            {
+                Emit(Phase.DropDefaults, $"ALTER DOMAIN {dropped} DROP DEFAULT");
+            }
+
+            foreach (var check in old.Checks.Where(c => DroppedFunctionMentioned(c.Definition)))
+            {
+                Emit(Phase.DropConstraints, $"ALTER DOMAIN {dropped} DROP CONSTRAINT {Sql.Ident(check.Name)}");
+            }
+
+            Emit(Phase.DropTypes, $"DROP DOMAIN {dropped}");
             return;
         }
 
