@@ -145,7 +145,24 @@ public sealed class LocalPostgresCluster
     public async Task DropAsync(CancellationToken cancellationToken = default)
     {
         await StopAsync(cancellationToken);
-        Directory.Delete(DataDirectory, recursive: true);
+        // A file the server's last checkpoint unlinks can vanish under the recursive walk; what is wanted is the folder gone.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                if (!Directory.Exists(DataDirectory))
+                {
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
+            }
+        }
     }
 
     private static async Task<bool> IsRunningAsync(string bin, string pgData, CancellationToken cancellationToken) =>

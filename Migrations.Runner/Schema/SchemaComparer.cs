@@ -250,7 +250,7 @@ public static partial class SchemaComparer
     private static IEnumerable<SchemaObject> Columns(string relation, IEnumerable<ColumnInfo> columns, bool withoutMaintain) =>
         columns.Select(c => new SchemaObject("column", $"{relation}.{c.Name}",
         [
-            new("position", Number(c.Position)), new("type", c.Type), new("not null", YesNo(c.NotNull)), new("default", c.Default),
+            new("type", c.Type), new("not null", YesNo(c.NotNull)), new("default", c.Default),
             new("identity", c.Identity), new("generated", c.Generated), new("collation", c.Collation), CommentOf(c.Comment),
             .. c.Virtual ? new[] { new Property("virtual", "yes") } : [],
             .. c.Storage is { } storage ? new[] { new Property("storage", storage) } : [],

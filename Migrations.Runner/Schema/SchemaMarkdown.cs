@@ -3,11 +3,12 @@ using System.Globalization;
 namespace Migrations.Runner.Schema;
 
 /// <summary>Renders a snapshot as the human document of the database (docs/DATABASE_STRUCTURE.md).</summary>
-public static class SchemaMarkdown
+public static partial class SchemaMarkdown
 {
     /// <summary>
     /// The whole document: an entity-relationship diagram, then schema by schema every table (columns, keys, foreign keys,
-    /// checks, indexes, triggers, policies), view, function, type and sequence.
+    /// checks, indexes, triggers, rules, policies, replica identity, column settings), view, function, type, aggregate,
+    /// collation, text search object, extended statistics object and sequence; then publications and default privileges.
     /// </summary>
     /// <remarks>
     /// Deterministic: the same snapshot gives byte-identical text (no timestamps, "\n" line ends), so the file only
@@ -27,6 +28,8 @@ public static class SchemaMarkdown
         {
             WriteSchema(w, snapshot, schema);
         }
+
+        WriteDatabaseWide(w, snapshot);
 
         return w.ToString();
     }
@@ -112,6 +115,7 @@ public static class SchemaMarkdown
             }));
         }
 
+        WriteSchemaObjects(w, s, schema.Name);
         var sequences = s.Sequences.Where(q => InSchema(q.Schema)).ToList();
         if (sequences.Count > 0)
         {
@@ -162,6 +166,8 @@ public static class SchemaMarkdown
             facts.Add(table.ForceRowSecurity ? "Row-level security enabled and forced for the owner." : "Row-level security enabled.");
         }
 
+        facts.AddRange(TableSettings(table));
+
         w.Paragraph(facts.Count == 0 ? null : string.Join(" ", facts));
 
         WriteColumns(w, table.Columns);
@@ -192,6 +198,7 @@ public static class SchemaMarkdown
         WriteConstraints(w, "Check constraints", table.Constraints.Where(c => c.Kind == ConstraintKind.Check));
         WriteConstraints(w, "Exclusion constraints", table.Constraints.Where(c => c.Kind == ConstraintKind.Exclusion));
         WriteIndexesAndTriggers(w, s, table.Schema, table.Name);
+        WriteRules(w, s, table.Schema, table.Name);
 
         var policies = s.Policies.Where(p => p.Schema == table.Schema && p.Table == table.Name).ToList();
         if (policies.Count > 0)
@@ -219,6 +226,7 @@ public static class SchemaMarkdown
         w.Line(view.Definition.Trim());
         w.Line("```");
         WriteIndexesAndTriggers(w, s, view.Schema, view.Name);
+        WriteRules(w, s, view.Schema, view.Name);
     }
 
     private static void WriteColumns(MarkdownWriter w, IEnumerable<ColumnInfo> columns)

@@ -38,7 +38,7 @@ public sealed class SchemaDiffService(MigrationSet migrations, string serverConn
     {
         var before = await ReadSideAsync(from, DiffSide.From, cancellationToken);
         var after = await ReadSideAsync(to, DiffSide.To, cancellationToken);
-        return new SchemaDiff(before, after, SchemaScriptGenerator.Generate(before, after), SchemaComparer.VersionNotes(before, after));
+        return new SchemaDiff(before, after, SchemaScriptGenerator.Generate(before, after), SchemaComparer.Notes(before, after));
     }
 
     // A database given as a source that cannot be reached is that source's problem, not the runner's connection's.

@@ -58,7 +58,7 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
             [.. replay.Order()],
             applied.Count == 0 ? null : applied.Max(a => a.Version),
             SchemaComparer.Compare(expected, actual),
-            [.. applied.Select(a => a.Version).Where(v => !known.Contains(v))]) { Notes = SchemaComparer.VersionNotes(expected, actual) };
+            [.. applied.Select(a => a.Version).Where(v => !known.Contains(v))]) { Notes = SchemaComparer.Notes(expected, actual) };
     }
 
     /// <summary>Compares the live database with a snapshot saved by <c>schema --output</c>.</summary>
@@ -77,7 +77,7 @@ public sealed class SchemaTruthService(MigrationSet migrations, string connectio
         var actual = await SnapshotAsync(cancellationToken);
         return new DriftReport(path, [], null, SchemaComparer.Compare(expected, actual), [])
         {
-            Notes = SchemaComparer.VersionNotes(expected, actual),
+            Notes = SchemaComparer.Notes(expected, actual),
         };
     }
 

@@ -17,7 +17,7 @@ public sealed record ScriptOptions
 /// </summary>
 /// <remarks>
 /// Applied to a database whose schema is <c>from</c>, the script leaves one that <see cref="SchemaComparer"/> finds equal
-/// to <c>to</c>, with the exceptions its warnings name (column order: PostgreSQL adds a column at the end).
+/// to <c>to</c> (column order aside: PostgreSQL adds a column at the end, and the comparer does not compare the order).
 /// </remarks>
 public static class SchemaScriptGenerator
 {
@@ -57,6 +57,8 @@ internal enum Phase
     ConvertColumns,
     CreateSequences,
     CreateFunctions,
+    // A domain's default and checks may call functions, and a function may take the domain: they come after both.
+    DomainRules,
     CreateTextSearch,
     CreateTables,
     AlterTables,

@@ -6,15 +6,18 @@ internal sealed partial class ScriptPlan
     private void Functions()
     {
         var created = false;
-        foreach (var (old, current) in Pair(From.Functions, To.Functions, f => f.Signature))
+        // A function whose SQL-standard body calls another goes before it and comes after it.
+        foreach (var old in Enumerable.Reverse(FunctionOrder(From)).Where(f => _droppedFunctions.Contains(f.Signature)))
         {
-            var dropped = old is not null && _droppedFunctions.Contains(old.Signature);
-            if (dropped)
-            {
-                Emit(Phase.DropFunctions, $"DROP {KindWord(old!)} {Sql.Name(old!.Schema, old.Name)}({old.ArgumentTypes})");
-            }
+            Emit(Phase.DropFunctions, $"DROP {KindWord(old)} {Sql.Name(old.Schema, old.Name)}({old.ArgumentTypes})");
+        }
 
-            if (current is null || (!dropped && old is not null && old.Definition == current.Definition))
+        var before = From.Functions.ToDictionary(f => f.Signature, StringComparer.Ordinal);
+        foreach (var current in FunctionOrder(To))
+        {
+            var old = before.GetValueOrDefault(current.Signature);
+            var dropped = old is not null && _droppedFunctions.Contains(old.Signature);
+            if (!dropped && old is not null && old.Definition == current.Definition)
             {
                 continue;
             }

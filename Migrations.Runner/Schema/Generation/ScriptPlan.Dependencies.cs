@@ -68,19 +68,23 @@ internal sealed partial class ScriptPlan
             }
         }
 
-        foreach (var table in From.Tables.Where(t => t.Columns.Any(c => _recreatedEnums.Contains(ElementType(c.Type)))))
+        RecreatedDomains();
+        foreach (var table in From.Tables.Where(t => t.Columns.Any(c => IsRecreatedType(c.Type))))
         {
             _reshapedTables.Add(table.QualifiedName);
         }
 
         foreach (var (old, current) in Pair(From.Functions, To.Functions, f => f.Signature))
         {
-            if (old is not null && (current is null || !Replaceable(old, current)))
+            if (old is not null && (current is null || !Replaceable(old, current)
+                || RecreatedTypes.Any(t => MentionsQualified(old.Definition, t))))
             {
                 _droppedFunctions.Add(old.Signature);
             }
         }
 
+        CallersOfDroppedFunctions();
+        RecreatedColumns();
         ViewRebuilds();
         foreach (var trigger in From.Triggers)
         {
@@ -118,7 +122,7 @@ internal sealed partial class ScriptPlan
                 || current.Materialized != view.Materialized
                 || !current.Columns.Select(c => (c.Name, c.Type)).SequenceEqual(view.Columns.Select(c => (c.Name, c.Type)))
                 || _reshapedTables.Concat(_droppedTables).Any(t => MentionsQualified(view.Definition, t))
-                || _recreatedEnums.Any(e => MentionsQualified(view.Definition, e) || view.Columns.Any(c => ElementType(c.Type) == e))
+                || RecreatedTypes.Any(e => MentionsQualified(view.Definition, e) || view.Columns.Any(c => ElementType(c.Type) == e))
                 || DroppedFunctionMentioned(view.Definition))
             {
                 _droppedViews.Add(view.QualifiedName);

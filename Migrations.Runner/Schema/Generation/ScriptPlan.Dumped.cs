@@ -8,7 +8,8 @@ internal sealed partial class ScriptPlan
         Simple(From.Collations, To.Collations, c => c.QualifiedName, (a, b) => a.Definition != b.Definition, c => c.Definition,
             Phase.CreateExtensions, Phase.DropTypes, c => $"DROP COLLATION {Sql.Name(c.Schema, c.Name)}",
             c => $"COLLATION {Sql.Name(c.Schema, c.Name)}");
-        Simple(From.Aggregates, To.Aggregates, a => a.Signature, (a, b) => a.Definition != b.Definition, a => a.Definition,
+        Simple(From.Aggregates, To.Aggregates, a => a.Signature,
+            (a, b) => a.Definition != b.Definition || DroppedFunctionMentioned(a.Definition), a => a.Definition,
             Phase.CreateAggregates, Phase.DropAggregates, a => $"DROP AGGREGATE {Sql.Name(a.Schema, a.Name)}({a.ArgumentTypes})",
             AggregateTarget);
 
@@ -40,12 +41,14 @@ internal sealed partial class ScriptPlan
         }
 
         Rules();
-        Simple(From.Statistics, To.Statistics, x => x.QualifiedName, (a, b) => a.Definition != b.Definition, x => x.Definition,
+        bool StatisticsChanged(StatisticsInfo a, StatisticsInfo b) =>
+            a.Definition != b.Definition || DroppedFunctionMentioned(a.Definition);
+        Simple(From.Statistics, To.Statistics, x => x.QualifiedName, StatisticsChanged, x => x.Definition,
             Phase.AddIndexes, Phase.DropIndexes, x => $"DROP STATISTICS {Sql.Name(x.Schema, x.Name)}",
             x => $"STATISTICS {Sql.Name(x.Schema, x.Name)}");
         foreach (var (old, current) in Pair(From.Statistics, To.Statistics, x => x.QualifiedName))
         {
-            var recreated = old is null || old.Definition != current?.Definition;
+            var recreated = old is null || current is null || StatisticsChanged(old, current);
             if (current is not null && (recreated ? current.Target is not null : old!.Target != current.Target))
             {
                 Emit(Phase.AddIndexes, $"ALTER STATISTICS {Sql.Name(current.Schema, current.Name)} SET STATISTICS {current.Target ?? -1}");
@@ -100,9 +103,15 @@ internal sealed partial class ScriptPlan
 
     private static string Publication(PublicationInfo p)
     {
+        // One TABLE before the whole list: PostgreSQL 14 knows no second TABLE (nor TABLES IN SCHEMA, new in 15).
+        var lists = new[]
+        {
+            p.Tables.Count == 0 ? null : "TABLE " + string.Join(", ", p.Tables),
+            p.Schemas.Count == 0 ? null : "TABLES IN SCHEMA " + string.Join(", ", p.Schemas),
+        };
         var what = p.AllTables ? " FOR ALL TABLES"
             : p.Tables.Count + p.Schemas.Count == 0 ? ""
-            : " FOR " + string.Join(", ", p.Tables.Select(t => "TABLE " + t).Concat(p.Schemas.Select(s => "TABLES IN SCHEMA " + s)));
+            : " FOR " + string.Join(", ", lists.OfType<string>());
         return $"CREATE PUBLICATION {Sql.Ident(p.Name)}{what} WITH (publish = {Sql.Literal(p.Actions)}, "
             + $"publish_via_partition_root = {(p.ViaRoot ? "true" : "false")})";
     }
@@ -114,7 +123,8 @@ internal sealed partial class ScriptPlan
         foreach (var rule in From.Rules.Where(r => !_droppedTables.Contains($"{r.Schema}.{r.Table}")))
         {
             if (!after.TryGetValue(rule.QualifiedName, out var now) || now.Definition != rule.Definition
-                || _reshapedTables.Contains($"{rule.Schema}.{rule.Table}") || _droppedViews.Contains($"{rule.Schema}.{rule.Table}"))
+                || _reshapedTables.Contains($"{rule.Schema}.{rule.Table}") || _droppedViews.Contains($"{rule.Schema}.{rule.Table}")
+                || DroppedFunctionMentioned(rule.Definition))
             {
                 Emit(Phase.DropTriggers, $"DROP RULE {Sql.Ident(rule.Name)} ON {Sql.Name(rule.Schema, rule.Table)}");
                 rebuilt.Add(rule.QualifiedName);

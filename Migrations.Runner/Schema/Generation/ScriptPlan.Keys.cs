@@ -27,7 +27,7 @@ internal sealed partial class ScriptPlan
             foreach (var constraint in table.Constraints)
             {
                 var kept = after.TryGetValue(constraint.Name, out var now) && now.Definition == constraint.Definition
-                    && !Rebuilt(constraint);
+                    && !Rebuilt(constraint) && !ConstraintRebuilt(table.QualifiedName, constraint);
                 if (kept || (current is null && constraint.Kind != ConstraintKind.ForeignKey))
                 {
                     continue;
@@ -54,7 +54,8 @@ internal sealed partial class ScriptPlan
             foreach (var constraint in table.Constraints)
             {
                 var old = before.GetValueOrDefault(constraint.Name);
-                if (old is not null && old.Definition == constraint.Definition && !Rebuilt(old))
+                if (old is not null && old.Definition == constraint.Definition && !Rebuilt(old)
+                    && !ConstraintRebuilt(table.QualifiedName, old))
                 {
                     continue;
                 }
@@ -95,7 +96,8 @@ internal sealed partial class ScriptPlan
         {
             var relation = $"{index.Schema}.{index.Table}";
             if (_droppedTables.Contains(relation) || _droppedViews.Contains(relation)
-                || (after.TryGetValue(index.QualifiedName, out var now) && now.Definition == index.Definition && now.Valid == index.Valid))
+                || (after.TryGetValue(index.QualifiedName, out var now) && now.Definition == index.Definition && now.Valid == index.Valid
+                    && !IndexRebuilt(index)))
             {
                 continue;
             }
@@ -111,7 +113,7 @@ internal sealed partial class ScriptPlan
             var relation = $"{index.Schema}.{index.Table}";
             var recreated = _droppedTables.Contains(relation) || _droppedViews.Contains(relation);
             if (!recreated && before.TryGetValue(index.QualifiedName, out var old) && old.Definition == index.Definition
-                && old.Valid == index.Valid)
+                && old.Valid == index.Valid && !IndexRebuilt(old))
             {
                 continue;
             }

@@ -194,7 +194,8 @@ internal sealed partial class ScriptPlan
             .Concat(table.Columns.Where(c => !existing.ContainsKey(c.Name)).Select(c => c.Name));
         if (!kept.SequenceEqual(table.Columns.Select(c => c.Name)))
         {
-            Warn($"the columns of {table.QualifiedName} end in another order than wanted: PostgreSQL adds a column at the end");
+            Warn($"the columns of {table.QualifiedName} end in another order than wanted: PostgreSQL adds a column at the end "
+                + "(column order is not compared)");
         }
     }
 
@@ -202,33 +203,35 @@ internal sealed partial class ScriptPlan
     {
         var prefix = $"ALTER TABLE {Sql.Name(table.Schema, table.Name)} ALTER COLUMN {Sql.Ident(column.Name)}";
         var retyped = old.Type != column.Type || old.Collation != column.Collation;
-        var converted = _recreatedEnums.Contains(ElementType(column.Type));
-        if (column.Generated is { } expression && old.Generated != expression)
+        var converted = IsRecreatedType(column.Type);
+        if (IsRecreatedColumn(table.Schema, table.Name, column.Name))
         {
-            if (old.Generated is not null && !column.Virtual && To.ServerVersion >= 170000)
-            {
-                Emit(Phase.AlterColumns, $"{prefix} SET EXPRESSION AS ({expression})");
-            }
-            else
-            {
-                Warn($"column {table.QualifiedName}.{column.Name} becomes generated: it is dropped and added again at the end");
-                var name = Sql.Name(table.Schema, table.Name);
-                Emit(Phase.DropColumns, $"ALTER TABLE {name} DROP COLUMN {Sql.Ident(column.Name)}");
-                Emit(Phase.AlterColumns, $"ALTER TABLE {name} ADD COLUMN {ColumnDefinition(table, column)}");
-                Fresh($"COLUMN {name}.{Sql.Ident(column.Name)}");
-                ColumnSettings(table, null, column);
-                return;
-            }
+            var why = old.Generated == column.Generated ? "is computed by a function created again" : "becomes generated";
+            Warn($"column {table.QualifiedName}.{column.Name} {why}: it is dropped and added again at the end");
+            var name = Sql.Name(table.Schema, table.Name);
+            Emit(Phase.DropColumns, $"ALTER TABLE {name} DROP COLUMN {Sql.Ident(column.Name)}");
+            Emit(Phase.AlterColumns, $"ALTER TABLE {name} ADD COLUMN {ColumnDefinition(table, column)}");
+            Fresh($"COLUMN {name}.{Sql.Ident(column.Name)}");
+            ColumnSettings(table, null, column);
+            return;
         }
 
-        if (old.Default is not null && (old.Default != column.Default || retyped || converted))
+        if (column.Generated is { } expression && old.Generated != expression)
+        {
+            Emit(Phase.AlterColumns, $"{prefix} SET EXPRESSION AS ({expression})");
+        }
+
+        // A default over a function that is dropped and created again goes with it and comes back after.
+        var recalled = old.Default is { } was && DroppedFunctionMentioned(was);
+        if (old.Default is not null && (old.Default != column.Default || retyped || converted || recalled))
         {
             Emit(Phase.DropDefaults, $"{prefix} DROP DEFAULT");
         }
 
         if (old.Generated is not null && column.Generated is null)
         {
-            Emit(Phase.AlterColumns, $"{prefix} DROP EXPRESSION");
+            // Before any function its expression calls is dropped.
+            Emit(Phase.DropDefaults, $"{prefix} DROP EXPRESSION");
         }
 
         if (retyped)
@@ -262,7 +265,7 @@ internal sealed partial class ScriptPlan
             });
         }
 
-        if (column.Default is { } value && (old.Default != value || retyped || converted))
+        if (column.Default is { } value && (old.Default != value || retyped || converted || recalled))
         {
             Emit(Phase.AlterColumns, $"{prefix} SET DEFAULT {value}");
         }

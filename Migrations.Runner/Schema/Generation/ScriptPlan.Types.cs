@@ -160,51 +160,42 @@ internal sealed partial class ScriptPlan
     {
         if (current is null)
         {
-            Emit(Phase.DropTypes, $"DROP DOMAIN {Sql.Name(old!.Schema, old.Name)}");
+            // The domain goes once no column uses it, after the functions: what of it calls one goes before them.
+            var dropped = Sql.Name(old!.Schema, old.Name);
+            if (old.Default is { } value && DroppedFunctionMentioned(value))
+            {
+                Emit(Phase.DropDefaults, $"ALTER DOMAIN {dropped} DROP DEFAULT");
+            }
+
+            foreach (var check in old.Checks.Where(c => DroppedFunctionMentioned(c.Definition)))
+            {
+                Emit(Phase.DropConstraints, $"ALTER DOMAIN {dropped} DROP CONSTRAINT {Sql.Ident(check.Name)}");
+            }
+
+            Emit(Phase.DropTypes, $"DROP DOMAIN {dropped}");
             return;
         }
 
         var name = Sql.Name(current.Schema, current.Name);
-        if (old is null || old.BaseType != current.BaseType || old.Collation != current.Collation)
+        if (old is null || _recreatedDomains.Contains(old.QualifiedName))
         {
-            if (old is not null)
+            // Default and checks come in DomainRules, once the functions they may call exist.
+            var create = $"CREATE DOMAIN {name} AS {current.BaseType}{Collate(current.Collation)}" + (current.NotNull ? " NOT NULL" : "");
+            if (old is null)
             {
-                Destroy(Phase.DropSequences, $"DROP DOMAIN {name}",
-                    $"domain {old.QualifiedName} changes its type: it is dropped and created again, and columns of it refuse the drop");
+                Emit(Phase.CreateTypes, create);
             }
-
-            var text = $"CREATE DOMAIN {name} AS {current.BaseType}{Collate(current.Collation)}"
-                + (current.Default is { } d ? " DEFAULT " + d : "") + (current.NotNull ? " NOT NULL" : "")
-                + string.Concat(current.Checks.Select(c => $" CONSTRAINT {Sql.Ident(c.Name)} {c.Definition}"));
-            Emit(Phase.CreateTypes, text);
-            if (old is not null)
+            else
             {
-                Fresh($"DOMAIN {name}");
+                RecreateDomain(old, current, create);
             }
-
-            return;
         }
-
-        if (old.Default != current.Default)
-        {
-            Emit(Phase.CreateTypes,
-                current.Default is { } d ? $"ALTER DOMAIN {name} SET DEFAULT {d}" : $"ALTER DOMAIN {name} DROP DEFAULT");
-        }
-
-        if (old.NotNull != current.NotNull)
+        else if (old.NotNull != current.NotNull)
         {
             Emit(Phase.CreateTypes, $"ALTER DOMAIN {name} {(current.NotNull ? "SET" : "DROP")} NOT NULL");
         }
 
-        foreach (var check in old.Checks.Where(c => !current.Checks.Contains(c)))
-        {
-            Emit(Phase.CreateTypes, $"ALTER DOMAIN {name} DROP CONSTRAINT {Sql.Ident(check.Name)}");
-        }
-
-        foreach (var check in current.Checks.Where(c => !old.Checks.Contains(c)))
-        {
-            Emit(Phase.CreateTypes, $"ALTER DOMAIN {name} ADD CONSTRAINT {Sql.Ident(check.Name)} {check.Definition}");
-        }
+        DomainRules(old, current);
     }
 
     private void Sequences()
@@ -242,6 +233,16 @@ internal sealed partial class ScriptPlan
             else if (old.Type != current.Type || SequenceOptions(old) != SequenceOptions(current))
             {
                 Emit(Phase.CreateSequences, $"ALTER SEQUENCE {name} AS {current.Type} {SequenceOptions(current)}");
+            }
+
+            if (old?.OwnedBy is { } previous && previous != current.OwnedBy && !IsIdentity(From, previous) && OwnerDropped(previous))
+            {
+                // Dropping the owning table or column would take the sequence with it.
+                Emit(Phase.DropDefaults, $"ALTER SEQUENCE {name} OWNED BY NONE");
+                if (current.OwnedBy is null)
+                {
+                    continue;
+                }
             }
 
             if (old?.OwnedBy != current.OwnedBy)
