@@ -21,7 +21,7 @@ public sealed record AssemblyUnusable(string Path, AssemblyProblem Problem, stri
 
 public sealed record DuplicateVersion(long Version, string First, string Second) : RunnerError;
 
-/// <summary>No migration to run: the assemblies hold none, or <paramref name="Selection"/> left out all <paramref name="LeftOut"/>.</summary>
+/// <summary>No migration to run: the assemblies hold none, or <paramref name="Selection"/> left out all of them.</summary>
 public sealed record NoMigrations(int LeftOut = 0, MigrationSelection? Selection = null) : RunnerError;
 
 public sealed record NoParameterlessConstructor(string TypeName) : RunnerError;

@@ -48,7 +48,8 @@ public sealed class SchemaDiffService(MigrationSet migrations, string serverConn
         {
             return await ReadAsync(source, cancellationToken);
         }
-        catch (RunnerErrorException e) when (source is DatabaseSource { Own: false } && e.Error is ConnectionFailed { Shadow: false } failed)
+        catch (RunnerErrorException e)
+            when (source is DatabaseSource { Own: false } && e.Error is ConnectionFailed { Shadow: false } failed)
         {
             throw new RunnerErrorException(failed with { Side = side }, e.InnerException);
         }

@@ -30,7 +30,9 @@ public sealed partial class GivenOptionNamingTests(DatabaseFixture db) : IClassF
     [Fact]
     public async Task Diff_from_live_that_cannot_be_reached_names_the_connection()
     {
-        var result = await Cli.RunAsync($"Host=127.0.0.1;Port={LocalPorts.Closed()};Username=own", "diff", "--from", "live", "--to", "live");
+        var own = $"Host=127.0.0.1;Port={LocalPorts.Closed()};Username=own";
+
+        var result = await Cli.RunAsync(own, "diff", "--from", "live", "--to", "live");
 
         Assert.Equal(ExitCodes.Failure, result.ExitCode);
         Assert.Contains("--connection", CliOutput.NextLine(result.Error) ?? "", StringComparison.Ordinal);
