@@ -27,7 +27,7 @@ public static class PostgresServer
 
     private const string ClusterPrefix = "migrations-tests-";
 
-    // Room the throwaway cluster may need at its peak, with every test class's databases alive at once.
+    // Ample room for the cluster of a full run: its databases are small, and each class drops its own when done.
     private const long MemoryFolderMinimumFree = 2L << 30;
 
     private static readonly Lazy<Task<string>> Server = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
