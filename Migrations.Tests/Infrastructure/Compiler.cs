@@ -13,6 +13,15 @@ public sealed record Compiled(string? AssemblyPath, IReadOnlyList<string> Diagno
 /// </summary>
 public static class Compiler
 {
+    // Read once per run and shared by every compilation: Roslyn then binds each referenced assembly once, not once per
+    // compilation, which is most of what a small compilation costs.
+    private static readonly Lazy<MetadataReference[]> References = new(() =>
+        [.. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Append(typeof(FluentMigrator.Migration).Assembly.Location)
+            .Append(typeof(FluentMigrator.MigrationAttribute).Assembly.Location)
+            .Distinct()
+            .Select(p => MetadataReference.CreateFromFile(p))]);
+
     /// <summary>Compiles one source text into <paramref name="name"/>.dll; throws with the diagnostics when it does not build.</summary>
     public static string CompileSource(string name, string source)
     {
@@ -30,18 +39,13 @@ public static class Compiler
         var trees = sourceFiles.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), parse, f))
             .Append(CSharpSyntaxTree.ParseText("global using System;", parse, "GlobalUsings.cs"))
             .ToList();
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Append(typeof(FluentMigrator.Migration).Assembly.Location)
-            .Append(typeof(FluentMigrator.MigrationAttribute).Assembly.Location)
-            .Distinct()
-            .Select(p => MetadataReference.CreateFromFile(p));
         var options = new CSharpCompilationOptions(
             OutputKind.DynamicallyLinkedLibrary,
             nullableContextOptions: NullableContextOptions.Enable,
             generalDiagnosticOption: ReportDiagnostic.Error,
             // As Directory.Build.props: public members need no XML comment, but a comment that is there must be well formed.
             specificDiagnosticOptions: [new("CS1591", ReportDiagnostic.Suppress)]);
-        var compilation = CSharpCompilation.Create(name, trees, references, options);
+        var compilation = CSharpCompilation.Create(name, trees, References.Value, options);
         var folder = Directory.CreateTempSubdirectory("compiled-").FullName;
         var path = Path.Combine(folder, name + ".dll");
         var manifest = (resources ?? []).Select(r => new ResourceDescription(r.ResourceName, () => File.OpenRead(r.Path), isPublic: true));

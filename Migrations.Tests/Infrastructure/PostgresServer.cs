@@ -22,7 +22,13 @@ public static class PostgresServer
     public static string PostgresImage =>
         $"postgres:{(PostgresVersions.Requested ?? DefaultMajor).ToString(System.Globalization.CultureInfo.InvariantCulture)}-alpine";
 
+    /// <summary>The folder the throwaway cluster goes in, when set; otherwise <see cref="ClusterRoot"/> chooses.</summary>
+    public const string ClusterRootVariable = "TEST_CLUSTER_ROOT";
+
     private const string ClusterPrefix = "migrations-tests-";
+
+    // Ample room for the cluster of a full run: its databases are small, and each class drops its own when done.
+    private const long MemoryFolderMinimumFree = 2L << 30;
 
     private static readonly Lazy<Task<string>> Server = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -76,7 +82,7 @@ public static class PostgresServer
         }
 
         RemoveStaleClusters();
-        var directory = Path.Combine(Path.GetTempPath(), ClusterPrefix + Guid.NewGuid().ToString("N")[..12]);
+        var directory = Path.Combine(ClusterRoot, ClusterPrefix + Guid.NewGuid().ToString("N")[..12]);
         var bin = Environment.GetEnvironmentVariable(PostgresVersions.BinVariable) is { Length: > 0 } chosen ? chosen
             : PostgresVersions.Requested is { } major
                 ? PostgresVersions.BinDirectoryFor(major) ?? throw new InvalidOperationException(
@@ -91,11 +97,43 @@ public static class PostgresServer
         return cluster.ConnectionString;
     }
 
+    /// <summary>
+    /// Where the throwaway cluster lives: <c>TEST_CLUSTER_ROOT</c>, else the memory-backed /dev/shm when it has room,
+    /// else the temporary folder. The tests create and drop hundreds of databases, each some hundreds of files; on a
+    /// disk file system (ext4 skips recently freed inodes when it allocates new ones) that costs a CREATE DATABASE
+    /// about 0.2 s of CPU, on tmpfs a tenth of it. Nothing of the cluster needs to outlive the run.
+    /// </summary>
+    public static string ClusterRoot { get; } = ChooseClusterRoot();
+
+    private static string ChooseClusterRoot()
+    {
+        if (Environment.GetEnvironmentVariable(ClusterRootVariable) is { Length: > 0 } chosen)
+        {
+            return chosen;
+        }
+
+        const string memory = "/dev/shm";
+        try
+        {
+            if (OperatingSystem.IsLinux() && Directory.Exists(memory)
+                && new DriveInfo(memory) is { DriveFormat: "tmpfs", AvailableFreeSpace: > MemoryFolderMinimumFree })
+            {
+                return memory;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Not a mount we can read: the temporary folder it is.
+        }
+
+        return Path.GetTempPath();
+    }
+
     // A test host that is killed (or outlives the test platform's patience) never runs its exit handler; its cluster
     // folder is swept by the next run once no server owns it.
     private static void RemoveStaleClusters()
     {
-        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), ClusterPrefix + "*"))
+        foreach (var directory in Directory.GetDirectories(ClusterRoot, ClusterPrefix + "*"))
         {
             if (!File.Exists(Path.Combine(directory, "data", "postmaster.pid")))
             {
