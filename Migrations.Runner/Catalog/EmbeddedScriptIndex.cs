@@ -15,12 +15,14 @@ internal sealed class EmbeddedScriptIndex
     private readonly IReadOnlyList<Assembly> _assemblies;
     private readonly Dictionary<string, List<(string Name, Assembly Assembly)>> _bySuffix = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string> _texts = new(StringComparer.Ordinal);
+    private readonly Dictionary<Assembly, Lazy<ResourceImage?>> _images = [];
 
     public EmbeddedScriptIndex(IReadOnlyList<Assembly> assemblies)
     {
         _assemblies = assemblies;
         foreach (var assembly in assemblies)
         {
+            _images.TryAdd(assembly, new Lazy<ResourceImage?>(() => ResourceImage.TryRead(assembly)));
             foreach (var name in assembly.GetManifestResourceNames())
             {
                 for (var start = 0; start >= 0; start = name.IndexOf('.', start) is var dot and >= 0 ? dot + 1 : -1)
@@ -54,7 +56,8 @@ internal sealed class EmbeddedScriptIndex
                 : $"Could not find a unique resource named {scriptName}; candidates: {string.Join(", ", found.Select(r => r.Name))}");
         }
 
-        using var stream = found[0].Assembly.GetManifestResourceStream(found[0].Name)!;
+        var (resource, assembly) = found[0];
+        using var stream = _images[assembly].Value?.Open(resource) ?? assembly.GetManifestResourceStream(resource)!;
         using var reader = new StreamReader(stream);
         return _texts[scriptName] = reader.ReadToEnd();
     }
