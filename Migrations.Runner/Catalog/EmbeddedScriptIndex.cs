@@ -17,13 +17,19 @@ internal sealed class EmbeddedScriptIndex
     private readonly ConcurrentDictionary<string, string> _texts = new(StringComparer.Ordinal);
     private readonly Dictionary<Assembly, Lazy<ResourceImage?>> _images = [];
 
+    /// <summary>How many resources an assembly needs before its scripts are read from its file (<see cref="ResourceImage"/>).</summary>
+    internal const int DirectReadFrom = 1000;
+
     public EmbeddedScriptIndex(IReadOnlyList<Assembly> assemblies)
     {
         _assemblies = assemblies;
         foreach (var assembly in assemblies)
         {
-            _images.TryAdd(assembly, new Lazy<ResourceImage?>(() => ResourceImage.TryRead(assembly)));
-            foreach (var name in assembly.GetManifestResourceNames())
+            var names = assembly.GetManifestResourceNames();
+            // Reading the file costs a few milliseconds once; the runtime's lookup costs more only with thousands of resources.
+            _images.TryAdd(
+                assembly, new Lazy<ResourceImage?>(() => names.Length >= DirectReadFrom ? ResourceImage.TryRead(assembly) : null));
+            foreach (var name in names)
             {
                 for (var start = 0; start >= 0; start = name.IndexOf('.', start) is var dot and >= 0 ? dot + 1 : -1)
                 {

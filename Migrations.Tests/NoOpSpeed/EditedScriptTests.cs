@@ -1,3 +1,4 @@
+using Migrations.Runner.Catalog;
 using Migrations.Runner.Cli;
 using Migrations.Tests.Infrastructure;
 
@@ -6,7 +7,7 @@ namespace Migrations.Tests.NoOpSpeed;
 /// <summary>
 /// A no-op status has no cache to go stale: the SQL of every migration is built again on every run, so an external
 /// script edited after it ran shows as CHANGED on the next run, and an embedded one read straight from the
-/// assembly's file hashes as it did when it ran.
+/// assembly's file (an assembly of many resources) hashes as it did when it ran.
 /// </summary>
 public sealed class EditedScriptTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
@@ -40,7 +41,9 @@ public sealed class EditedScriptTests(DatabaseFixture db) : IClassFixture<Databa
                 public override void Down() => Execute.Sql("DROP TABLE edited_external");
             }
             """);
-        var assembly = Compiler.Compile("Edited", [source], [(embedded, "Scripts.embedded.sql")]).AssemblyPath!;
+        // Enough resources that the embedded script is read from the assembly's file, not through the runtime.
+        var fillers = Enumerable.Range(0, EmbeddedScriptIndex.DirectReadFrom).Select(i => (external, $"Filler.{i}.sql"));
+        var assembly = Compiler.Compile("Edited", [source], [(embedded, "Scripts.embedded.sql"), .. fillers]).AssemblyPath!;
         var database = await db.CreateDatabaseAsync();
 
         var up = await Cli.RunAsync(database, "up", "--assembly", assembly);
