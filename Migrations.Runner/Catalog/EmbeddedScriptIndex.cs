@@ -15,13 +15,21 @@ internal sealed class EmbeddedScriptIndex
     private readonly IReadOnlyList<Assembly> _assemblies;
     private readonly Dictionary<string, List<(string Name, Assembly Assembly)>> _bySuffix = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string> _texts = new(StringComparer.Ordinal);
+    private readonly Dictionary<Assembly, Lazy<ResourceImage?>> _images = [];
+
+    /// <summary>How many resources an assembly needs before its scripts are read from its file (<see cref="ResourceImage"/>).</summary>
+    internal const int DirectReadFrom = 1000;
 
     public EmbeddedScriptIndex(IReadOnlyList<Assembly> assemblies)
     {
         _assemblies = assemblies;
         foreach (var assembly in assemblies)
         {
-            foreach (var name in assembly.GetManifestResourceNames())
+            var names = assembly.GetManifestResourceNames();
+            // Reading the file costs a few milliseconds once; the runtime's lookup costs more only with thousands of resources.
+            _images.TryAdd(
+                assembly, new Lazy<ResourceImage?>(() => names.Length >= DirectReadFrom ? ResourceImage.TryRead(assembly) : null));
+            foreach (var name in names)
             {
                 for (var start = 0; start >= 0; start = name.IndexOf('.', start) is var dot and >= 0 ? dot + 1 : -1)
                 {
@@ -54,7 +62,8 @@ internal sealed class EmbeddedScriptIndex
                 : $"Could not find a unique resource named {scriptName}; candidates: {string.Join(", ", found.Select(r => r.Name))}");
         }
 
-        using var stream = found[0].Assembly.GetManifestResourceStream(found[0].Name)!;
+        var (resource, assembly) = found[0];
+        using var stream = _images[assembly].Value?.Open(resource) ?? assembly.GetManifestResourceStream(resource)!;
         using var reader = new StreamReader(stream);
         return _texts[scriptName] = reader.ReadToEnd();
     }

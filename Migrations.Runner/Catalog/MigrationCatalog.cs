@@ -205,9 +205,13 @@ internal sealed class MigrationCatalog
         };
     }
 
+    /// <param name="assemblies">The assemblies of the set.</param>
+    /// <param name="selection">Which of their classes the set holds; the default when null.</param>
+    /// <param name="scanned">The scan of exactly these assemblies under this selection, when already made.</param>
     /// <exception cref="RunnerErrorException">Two migrations share a version, or there are none.</exception>
-    public static MigrationCatalog Load(IReadOnlyList<Assembly> assemblies, MigrationSelection? selection = null) =>
-        Build(Scan(assemblies, selection), assemblies, selection ?? MigrationSelection.Default);
+    public static MigrationCatalog Load(
+        IReadOnlyList<Assembly> assemblies, MigrationSelection? selection = null, CatalogScan? scanned = null) =>
+        Build(scanned ?? Scan(assemblies, selection), assemblies, selection ?? MigrationSelection.Default);
 
     private static MigrationCatalog Build(CatalogScan scan, IReadOnlyList<Assembly> assemblies, MigrationSelection selection)
     {

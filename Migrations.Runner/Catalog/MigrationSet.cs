@@ -12,12 +12,12 @@ public sealed class MigrationSet
 {
     private readonly Lazy<MigrationCatalog> _catalog;
 
-    private MigrationSet(IReadOnlyList<Assembly> assemblies, MigrationSelection selection)
+    private MigrationSet(IReadOnlyList<Assembly> assemblies, MigrationSelection selection, CatalogScan? scanned = null)
     {
         Assemblies = assemblies;
         Selection = selection;
         // Thread-safe: a verb reads the bookkeeping (which needs the version table) while another thread hashes.
-        _catalog = new(() => MigrationCatalog.Load(Assemblies, Selection));
+        _catalog = new(() => MigrationCatalog.Load(Assemblies, Selection, scanned));
     }
 
     public IReadOnlyList<Assembly> Assemblies { get; }
@@ -53,10 +53,14 @@ public sealed class MigrationSet
             return selection == MigrationSelection.Default ? Default : new MigrationSet(Default.Assemblies, selection);
         }
 
-        return new MigrationSet([.. paths.Select(LoadOne)], selection);
+        var loaded = paths.Select(LoadOne).ToList();
+        // Loading one assembly scanned it as the default selection sees it: the catalog need not read every class's
+        // attributes again (2000 classes: a tenth of a no-op run).
+        var scanned = loaded.Count == 1 && selection == MigrationSelection.Default ? loaded[0].Scan : null;
+        return new MigrationSet([.. loaded.Select(l => l.Assembly)], selection, scanned);
     }
 
-    private static Assembly LoadOne(string path)
+    private static (Assembly Assembly, CatalogScan Scan) LoadOne(string path)
     {
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
@@ -79,19 +83,18 @@ public sealed class MigrationSet
             throw Unusable(AssemblyProblem.CannotLoad, e.Message);
         }
 
-        bool hasMigrations;
+        CatalogScan scan;
         try
         {
-            // Any [Migration] class counts, selected or not: one with only tagged migrations is still a migrations assembly.
-            var scan = MigrationCatalog.Scan([assembly]);
-            hasMigrations = scan.Migrations.Count > 0 || scan.Excluded.Count > 0;
+            scan = MigrationCatalog.Scan([assembly]);
         }
         catch (Exception e) when (e is ReflectionTypeLoadException or FileNotFoundException or FileLoadException or TypeLoadException)
         {
             throw Unusable(AssemblyProblem.TypesCannotLoad, e.Message);
         }
 
-        return hasMigrations ? assembly : throw Unusable(AssemblyProblem.NoMigrations);
+        // Any [Migration] class counts, selected or not: one with only tagged migrations is still a migrations assembly.
+        return scan.Migrations.Count > 0 || scan.Excluded.Count > 0 ? (assembly, scan) : throw Unusable(AssemblyProblem.NoMigrations);
 
         RunnerErrorException Unusable(AssemblyProblem problem, string? reason = null) => new(new AssemblyUnusable(path, problem, reason));
     }

@@ -16,8 +16,8 @@ namespace Migrations.Runner.Cli;
 internal sealed class Invocation
 {
     private readonly CommonOptions _options;
+    private readonly Lazy<MigrationSet> _migrations;
     private ConnectionSettings? _settings;
-    private MigrationSet? _migrations;
     private Redactor _redactor = new(null);
     private StringWriter? _printed;
     private object? _result;
@@ -28,6 +28,7 @@ internal sealed class Invocation
         Parse = parse;
         _options = options;
         Console = console;
+        _migrations = new(() => MigrationSet.Load(Parse.GetValue(_options.Assembly), _options.Selection(Parse)));
     }
 
     public ParseResult Parse { get; }
@@ -51,7 +52,13 @@ internal sealed class Invocation
         Console.GetEnvironmentVariable,
         Console.WorkingDirectory);
 
-    public MigrationSet Migrations => _migrations ??= MigrationSet.Load(Parse.GetValue(_options.Assembly), _options.Selection(Parse));
+    public MigrationSet Migrations => _migrations.Value;
+
+    /// <summary>
+    /// The set, loaded on first use by whichever thread asks first (thread-safe): a service given this opens its
+    /// connection while the main thread loads and scans the assemblies.
+    /// </summary>
+    public Lazy<MigrationSet> MigrationsOnDemand => _migrations;
 
     /// <summary>The server for scratch databases from <c>--shadow-connection</c>, checked as the main one is; null if not given.</summary>
     public string? ShadowConnection =>

@@ -24,7 +24,7 @@ internal static class StatusCommand
         Invocation.Bind(command, options, console, async (run, ct) =>
         {
             var connection = await run.ConnectionStringAsync(ct);
-            var report = await new StatusService(run.Migrations, connection).ReadAsync(ct);
+            var report = await new StatusService(run.MigrationsOnDemand, connection).ReadAsync(ct);
             if (run.Parse.GetValue(options.Json))
             {
                 run.Out.WriteLine(JsonSerializer.Serialize(report, Report.Json));

@@ -53,7 +53,7 @@ internal static class UpCommand
                 await PlanCommand.CheckBeforeUpAsync(run, connection, request, run.Parse.GetValue(failOn), ct);
             }
 
-            var service = new MigrationService(run.Migrations, connection, run.RunOptions());
+            var service = new MigrationService(run.MigrationsOnDemand, connection, run.RunOptions());
             var result = await service.UpAsync(
                 run.Parse.GetValue(target),
                 run.Parse.GetValue(outOfOrder),

@@ -18,12 +18,25 @@ public sealed record RunResult(IReadOnlyList<MigrationStep> Steps, long? Current
 /// objects, before anything is written), then runs the plan through the <see cref="Pipeline"/> on one migration
 /// session that holds the lock.
 /// </summary>
-public sealed class MigrationService(MigrationSet migrations, string connectionString, RunOptions? options = null)
+/// <param name="set">
+/// The set, loaded when first asked for: <see cref="UpAsync"/> opens its first connection while the calling thread loads
+/// and scans it.
+/// </param>
+/// <param name="connectionString">The database to migrate.</param>
+/// <param name="options">Timeouts, retries and what to report as the run goes.</param>
+public sealed class MigrationService(Lazy<MigrationSet> set, string connectionString, RunOptions? options = null)
 {
     private readonly RunOptions _options = options ?? new RunOptions();
 
+    public MigrationService(MigrationSet migrations, string connectionString, RunOptions? options = null)
+        : this(new Lazy<MigrationSet>(() => migrations), connectionString, options)
+    {
+    }
+
+    private MigrationSet Set => set.Value;
+
     /// <summary>Every migration in the set, without touching the database.</summary>
-    public IReadOnlyList<MigrationEntry> Catalog() => migrations.Entries;
+    public IReadOnlyList<MigrationEntry> Catalog() => Set.Entries;
 
     /// <summary>Applies pending migrations up to <paramref name="target"/> (all when null), in version order.</summary>
     /// <param name="target">The last version to apply; all when null.</param>
@@ -32,7 +45,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     /// Drop INVALID indexes (left by an interrupted CREATE INDEX CONCURRENTLY) first, instead of refusing.
     /// </param>
     /// <param name="ignoreUnknown">Migrate even though VersionInfo records versions the assembly does not have.</param>
-    /// <param name="cancellationToken">Stops between migrations.</param>
+    /// <param name="cancellationToken">Stops between Set.</param>
     /// <exception cref="RunnerErrorException">A refusal of the plan, the lock's timeout, or a failing migration.</exception>
     public Task<RunResult> UpAsync(
         long? target,
@@ -57,20 +70,20 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             () => MigrationSession.OpenAsync(connectionString, _options.Session, cancellationToken),
             () =>
             {
-                migrations.Catalog.RequireTarget(target, zeroAllowed: true);
+                Set.Catalog.RequireTarget(target, zeroAllowed: true);
                 return true;
             });
         await using var owned = session;
         var applied = await ReadAppliedAsync(session.Connection, cancellationToken);
-        return Revert(session, applied, DownPlanner.To(migrations.Catalog, applied, target), profiles: true, cancellationToken);
+        return Revert(session, applied, DownPlanner.To(Set.Catalog, applied, target), profiles: true, cancellationToken);
     }
 
-    /// <summary>Reverts the newest <paramref name="steps"/> applied migrations.</summary>
+    /// <summary>Reverts the newest <paramref name="steps"/> applied Set.</summary>
     public async Task<RunResult> RollbackAsync(int steps, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
         var (session, catalog) = await RunState.WhileConnectingAsync(
-            () => MigrationSession.OpenAsync(connectionString, _options.Session, cancellationToken), () => migrations.Catalog);
+            () => MigrationSession.OpenAsync(connectionString, _options.Session, cancellationToken), () => Set.Catalog);
         await using var owned = session;
         var applied = await ReadAppliedAsync(session.Connection, cancellationToken);
         return Revert(session, applied, DownPlanner.Steps(catalog, applied, steps), profiles: false, cancellationToken);
@@ -83,14 +96,14 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         {
             if (target is { } t)
             {
-                migrations.Catalog.RequireTarget(t, zeroAllowed: false);
+                Set.Catalog.RequireTarget(t, zeroAllowed: false);
             }
 
-            return MigrationChecksums.ComputeAll(migrations);
+            return MigrationChecksums.ComputeAll(Set);
         });
 
         // Most runs of up in a pipeline find nothing to do: that needs no lock, no write and no migration session.
-        var catalog = migrations.Catalog;
+        var catalog = Set.Catalog;
         if (UpPlanner.IsNoOp(catalog, checksums, found, request))
         {
             return new RunResult([], Newest(found.AppliedVersions), total.Elapsed);
@@ -98,7 +111,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
 
         await using var session = await MigrationSession.OpenAsync(connectionString, _options.Session, cancellationToken);
         var connection = session.Connection;
-        var facts = await RunState.ReadAsync(connection, migrations.VersionTable, withInvalidIndexes: true, cancellationToken);
+        var facts = await RunState.ReadAsync(connection, Set.VersionTable, withInvalidIndexes: true, cancellationToken);
         if (!facts.TableExists)
         {
             facts = facts with { Unrecorded = await RunState.UnrecordedObjectsAsync(connection, cancellationToken) };
@@ -110,7 +123,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
             throw new RunnerErrorException(refusal);
         }
 
-        await VersionHistory.EnsureTablesAsync(connection, migrations.VersionTable, cancellationToken);
+        await VersionHistory.EnsureTablesAsync(connection, Set.VersionTable, cancellationToken);
 
         foreach (var index in plan.IndexesToDrop)
         {
@@ -127,7 +140,7 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         // FluentMigrator's [Maintenance] migrations run as its own MigrateUp runs them: each in its own transaction,
         // BeforeAll and AfterAll around the run, BeforeEach and AfterEach around every migration.
         pipeline.Maintain(MigrationStage.BeforeAll);
-        var table = migrations.VersionTable;
+        var table = Set.VersionTable;
         var steps = pipeline.Run(plan.ToApply, up: true, m => Bookkeeping.Applied(m, checksums.Checksums, table), cancellationToken);
         pipeline.Maintain(MigrationStage.BeforeProfiles);
         pipeline.ApplyProfiles();
@@ -138,15 +151,15 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     private async Task<HistoryFacts> ReadWithoutLockAsync(CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenForCatalogAsync(connectionString, cancellationToken);
-        return await RunState.ReadAsync(connection, migrations.VersionTable, withInvalidIndexes: false, cancellationToken);
+        return await RunState.ReadAsync(connection, () => Set.VersionTable, withInvalidIndexes: false, cancellationToken);
     }
 
     // VersionInfo as found, then created when missing: a revert's bookkeeping writes to it.
     private async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(
         NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var applied = await VersionHistory.ReadAsync(connection, migrations.VersionTable, cancellationToken);
-        await VersionHistory.EnsureTablesAsync(connection, migrations.VersionTable, cancellationToken);
+        var applied = await VersionHistory.ReadAsync(connection, Set.VersionTable, cancellationToken);
+        await VersionHistory.EnsureTablesAsync(connection, Set.VersionTable, cancellationToken);
         return applied;
     }
 
@@ -162,11 +175,11 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
         if (plan.Refusal is { } refusal)
         {
             throw new RunnerErrorException(
-                refusal is UnknownAppliedVersions unknown ? unknown with { SetName = migrations.Name } : refusal);
+                refusal is UnknownAppliedVersions unknown ? unknown with { SetName = Set.Name } : refusal);
         }
 
         var pipeline = NewPipeline(session);
-        var steps = pipeline.Run(plan.ToRevert, up: false, m => Bookkeeping.Reverted(m, migrations.VersionTable), cancellationToken);
+        var steps = pipeline.Run(plan.ToRevert, up: false, m => Bookkeeping.Reverted(m, Set.VersionTable), cancellationToken);
         if (profiles)
         {
             pipeline.ApplyProfiles();
@@ -178,8 +191,8 @@ public sealed class MigrationService(MigrationSet migrations, string connectionS
     private Pipeline NewPipeline(MigrationSession session) =>
         new(
             new NpgsqlChannel(session.Connection),
-            migrations.Catalog,
-            migrations.Assemblies,
+            Set.Catalog,
+            Set.Assemblies,
             new PipelineObserver(
                 _options.OnStep,
                 _options.Verbose,

@@ -8,12 +8,21 @@ namespace Migrations.Runner.Services;
 internal static class RunState
 {
     /// <summary>The bookkeeping as found, on any connection; INVALID indexes only when asked (up).</summary>
+    public static Task<HistoryFacts> ReadAsync(
+        NpgsqlConnection connection, VersionTable table, bool withInvalidIndexes, CancellationToken cancellationToken) =>
+        ReadAsync(connection, () => table, withInvalidIndexes, cancellationToken);
+
+    /// <summary>
+    /// As above, asking for the version table (which needs the scanned catalog) only after reading the checksums, whose
+    /// table is fixed: a run whose catalog is still being built on another thread reads meanwhile.
+    /// </summary>
     public static async Task<HistoryFacts> ReadAsync(
-        NpgsqlConnection connection, VersionTable table, bool withInvalidIndexes, CancellationToken cancellationToken)
+        NpgsqlConnection connection, Func<VersionTable> table, bool withInvalidIndexes, CancellationToken cancellationToken)
     {
-        var history = await VersionHistory.ReadHistoryAsync(connection, table, cancellationToken);
+        ArgumentNullException.ThrowIfNull(table);
         var stored = await ChecksumStore.ReadAsync(connection, cancellationToken);
-        var complete = await VersionHistory.TablesCompleteAsync(connection, table, cancellationToken);
+        var history = await VersionHistory.ReadHistoryAsync(connection, table(), cancellationToken);
+        var complete = await VersionHistory.TablesCompleteAsync(connection, table(), cancellationToken);
         var invalid = withInvalidIndexes ? await InvalidIndexes.FindAsync(connection, cancellationToken) : [];
         return new HistoryFacts(history.Applied, stored, invalid, complete) { TableExists = history.TableExists };
     }

@@ -42,18 +42,28 @@ public sealed record StatusCheck(int Pending, int Changed, int Unknown)
 }
 
 /// <summary>Applied and pending migrations, read without the lock. Read-only: does not create VersionInfo.</summary>
-public sealed class StatusService(MigrationSet migrations, string connectionString)
+/// <param name="migrations">
+/// The set, loaded when first asked for: the connection opens while the calling thread loads and scans it.
+/// </param>
+/// <param name="connectionString">The database whose bookkeeping is read.</param>
+public sealed class StatusService(Lazy<MigrationSet> migrations, string connectionString)
 {
+    public StatusService(MigrationSet migrations, string connectionString)
+        : this(new Lazy<MigrationSet>(() => migrations), connectionString)
+    {
+    }
+
     public async Task<StatusReport> ReadAsync(CancellationToken cancellationToken = default)
     {
         var (facts, checksums) = await RunState.WhileConnectingAsync(
             async () =>
             {
                 await using var connection = await Database.OpenForCatalogAsync(connectionString, cancellationToken);
-                return await RunState.ReadAsync(connection, migrations.VersionTable, withInvalidIndexes: false, cancellationToken);
+                return await RunState.ReadAsync(
+                    connection, () => migrations.Value.VersionTable, withInvalidIndexes: false, cancellationToken);
             },
-            () => MigrationChecksums.ComputeAll(migrations));
-        var catalog = migrations.Catalog;
+            () => MigrationChecksums.ComputeAll(migrations.Value));
+        var catalog = migrations.Value.Catalog;
         return Build(catalog.Entries, facts.Applied, UpPlanner.Changed(catalog, checksums, facts), facts.TableExists, catalog.Excluded);
     }
 

@@ -1,0 +1,81 @@
+using System.Buffers.Binary;
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Runtime.InteropServices;
+
+namespace Migrations.Runner.Catalog;
+
+/// <summary>
+/// The embedded resources of an assembly's file, found by name through a dictionary built in one pass over its
+/// manifest. The runtime's <see cref="Assembly.GetManifestResourceStream(string)"/> compares the name asked for with
+/// every resource's in turn, so reading each of 2000 migrations' scripts from an assembly that embeds 4000 costs
+/// millions of string comparisons (18 of the 45 ms that reading them took). Only for a file whose module is the one
+/// loaded (same MVID) and whose resources lie inside it; anything else reads through the runtime, as before.
+/// </summary>
+internal sealed class ResourceImage
+{
+    private readonly byte[] _file;
+    private readonly Dictionary<string, (int Start, int Length)> _resources;
+
+    private ResourceImage(byte[] file, Dictionary<string, (int Start, int Length)> resources)
+    {
+        _file = file;
+        _resources = resources;
+    }
+
+    /// <summary>The resource's bytes as the runtime would stream them, or null when this image does not hold it.</summary>
+    public Stream? Open(string name) =>
+        _resources.TryGetValue(name, out var at) ? new MemoryStream(_file, at.Start, at.Length, writable: false) : null;
+
+    /// <summary>
+    /// The image of the assembly's file; null when it has none (loaded from memory, inside a single-file bundle) or its
+    /// file is not the one loaded.
+    /// </summary>
+    public static ResourceImage? TryRead(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        if (assembly.IsDynamic || string.IsNullOrEmpty(assembly.Location))
+        {
+            return null;
+        }
+
+        try
+        {
+            var file = File.ReadAllBytes(assembly.Location);
+            using var pe = new PEReader(ImmutableCollectionsMarshal.AsImmutableArray(file));
+            var metadata = pe.GetMetadataReader();
+            var directory = pe.PEHeaders.CorHeader?.ResourcesDirectory ?? default;
+            if (metadata.GetGuid(metadata.GetModuleDefinition().Mvid) != assembly.ManifestModule.ModuleVersionId
+                || directory.Size == 0
+                || !pe.PEHeaders.TryGetDirectoryOffset(directory, out var start))
+            {
+                return null;
+            }
+
+            var resources = new Dictionary<string, (int, int)>(StringComparer.Ordinal);
+            foreach (var handle in metadata.ManifestResources)
+            {
+                var resource = metadata.GetManifestResource(handle);
+                // Each resource is its length (4 bytes, little-endian), then its bytes, at its offset in the directory.
+                var at = start + resource.Offset;
+                if (!resource.Implementation.IsNil || resource.Offset < 0 || resource.Offset + 4 > directory.Size)
+                {
+                    continue;
+                }
+
+                var length = BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan((int)at, 4));
+                if (length >= 0 && resource.Offset + 4 + length <= directory.Size)
+                {
+                    resources[metadata.GetString(resource.Name)] = ((int)at + 4, length);
+                }
+            }
+
+            return new ResourceImage(file, resources);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}
