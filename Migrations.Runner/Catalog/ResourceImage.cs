@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
@@ -32,6 +33,10 @@ internal sealed class ResourceImage
     /// The image of the assembly's file; null when it has none (loaded from memory, inside a single-file bundle) or its
     /// file is not the one loaded.
     /// </summary>
+    [UnconditionalSuppressMessage(
+        "SingleFile",
+        "IL3000:Avoid accessing Assembly file path when publishing as a single file",
+        Justification = "Inside a bundle Location is empty: this returns null, and the resources are read through the runtime.")]
     public static ResourceImage? TryRead(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);

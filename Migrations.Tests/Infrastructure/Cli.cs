@@ -43,13 +43,22 @@ public static class Cli
     public static RunnerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var start = new ProcessStartInfo("dotnet")
+        // A test run started in the background of a shell (nohup, `&`) ignores SIGINT, and a child inherits that:
+        // Ctrl+C would then never reach the runner. env puts it back (GNU coreutils 8.31+), and execs, keeping the pid.
+        var sigintIgnored = SigintIgnored();
+        var start = new ProcessStartInfo(sigintIgnored ? "env" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        if (sigintIgnored)
+        {
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Migrations.Runner.dll"));
         foreach (var arg in args)
         {
@@ -66,6 +75,12 @@ public static class Cli
 
         return new RunnerProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the runner"));
     }
+
+    // Bit 2 (SIGINT) of the ignored-signals mask Linux reports for this process.
+    private static bool SigintIgnored() =>
+        OperatingSystem.IsLinux()
+        && File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) is { } line
+        && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
 
     /// <summary>Runs the built runner as a process to completion.</summary>
     public static async Task<CliResult> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
