@@ -200,15 +200,7 @@ internal sealed partial class ScriptPlan
 
         Emit(Phase.CreateTypes, create);
         Fresh($"DOMAIN {name}");
-        foreach (var table in From.Tables.Where(t => !_droppedTables.Contains(t.QualifiedName)))
-        {
-            foreach (var column in table.Columns.Where(c => ElementType(c.Type) == old.QualifiedName))
-            {
-                var array = column.Type.EndsWith("[]", StringComparison.Ordinal) ? "[]" : "";
-                Emit(Phase.ConvertColumns, $"ALTER TABLE {Sql.Name(table.Schema, table.Name)} ALTER COLUMN {Sql.Ident(column.Name)} "
-                    + $"TYPE {name}{array} USING {Sql.Ident(column.Name)}::{name}{array}");
-            }
-        }
+        ConvertColumns(old.QualifiedName, name, through: null);
 
         Emit(Phase.ConvertColumns, $"DROP DOMAIN {Sql.Name(current.Schema, current.Name + "__old")}");
     }

@@ -143,15 +143,7 @@ internal sealed partial class ScriptPlan
         Destroy(Phase.CreateTypes, $"ALTER TYPE {name} RENAME TO {Sql.Ident(current.Name + "__old")}", warning);
         Emit(Phase.CreateTypes, $"CREATE TYPE {name} AS ENUM ({labels})");
         Fresh($"TYPE {name}");
-        foreach (var table in From.Tables.Where(t => !_droppedTables.Contains(t.QualifiedName)))
-        {
-            foreach (var column in table.Columns.Where(c => ElementType(c.Type) == old.QualifiedName))
-            {
-                var array = column.Type.EndsWith("[]", StringComparison.Ordinal) ? "[]" : "";
-                Emit(Phase.ConvertColumns, $"ALTER TABLE {Sql.Name(table.Schema, table.Name)} ALTER COLUMN {Sql.Ident(column.Name)} "
-                    + $"TYPE {name}{array} USING {Sql.Ident(column.Name)}::text{array}::{name}{array}");
-            }
-        }
+        ConvertColumns(old.QualifiedName, name, through: "text");
 
         Emit(Phase.ConvertColumns, $"DROP TYPE {retired}");
     }
@@ -276,5 +268,21 @@ internal sealed partial class ScriptPlan
         var (schema, table, column) = Sql.SplitColumn(owner);
         return _droppedTables.Contains($"{schema}.{table}")
             || To.Tables.FirstOrDefault(t => t.Schema == schema && t.Name == table)?.Columns.All(c => c.Name != column) != false;
+    }
+
+    // Every column of a table that stays whose type (or element type) was the retired one takes the type created again
+    // as `name`; an enum's values go through text, a domain's straight across.
+    private void ConvertColumns(string retired, string name, string? through)
+    {
+        foreach (var table in From.Tables.Where(t => !_droppedTables.Contains(t.QualifiedName)))
+        {
+            foreach (var column in table.Columns.Where(c => ElementType(c.Type) == retired))
+            {
+                var array = column.Type.EndsWith("[]", StringComparison.Ordinal) ? "[]" : "";
+                var via = through is null ? "" : $"::{through}{array}";
+                Emit(Phase.ConvertColumns, $"ALTER TABLE {Sql.Name(table.Schema, table.Name)} ALTER COLUMN {Sql.Ident(column.Name)} "
+                    + $"TYPE {name}{array} USING {Sql.Ident(column.Name)}{via}::{name}{array}");
+            }
+        }
     }
 }
