@@ -1,3 +1,6 @@
+using Migrations.Runner.Schema;
+using Migrations.Runner.Schema.Generation;
+
 namespace Migrations.Runner.Verification;
 
 /// <summary>
@@ -14,6 +17,14 @@ internal static class FingerprintSql
     private const string UserSchema =
         $"n.nspname NOT IN ('pg_catalog', 'information_schema', '{Schema}') AND n.nspname NOT LIKE 'pg\\_toast%' "
         + "AND n.nspname NOT LIKE 'pg\\_temp%'";
+
+    // The bookkeeping tables, left out as the snapshot leaves them out: a literal, not a parameter (see HashTouched).
+    private static readonly string Excluded =
+        "ARRAY[" + string.Join(", ", SnapshotOptions.BookkeepingTables.Select(Sql.Literal)) + "]::text[]";
+
+    // obj_description and col_description are SQL functions, planned again at every call; a subquery is planned once.
+    private static string Comment(string catalog, string oid, string subId = "0") =>
+        $"(SELECT description FROM pg_description WHERE objoid = {oid} AND classoid = '{catalog}'::regclass AND objsubid = {subId})";
 
     private static string NotMember(string catalog, string oid) =>
         $"NOT EXISTS (SELECT FROM pg_depend x WHERE x.classid = '{catalog}'::regclass AND x.objid = {oid} AND x.deptype = 'e')";
@@ -103,22 +114,22 @@ internal static class FingerprintSql
         "SET search_path = pg_catalog; SET quote_all_identifiers = off; SET datestyle = 'ISO, MDY'; "
         + "SET intervalstyle = postgres; SET timezone = 'UTC'; SET extra_float_digits = 1; SET bytea_output = hex";
 
-    private const string Relation =
-        """
+    private static readonly string Relation =
+        $"""
         SELECT c.oid, md5(concat_ws(E'\n', c.relkind, c.relpersistence, c.relispartition, c.reloptions::text,
-            c.relrowsecurity, c.relforcerowsecurity, obj_description(c.oid, 'pg_class'),
+            c.relrowsecurity, c.relforcerowsecurity, {Comment("pg_class", "c.oid")},
             CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
             CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
             (SELECT string_agg(pc.relnamespace::regnamespace::text || '.' || pc.relname, ',' ORDER BY i.inhseqno)
              FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent WHERE i.inhrelid = c.oid),
             (SELECT string_agg(concat_ws(' ', quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.attnotnull,
                     a.attidentity, a.attgenerated, pg_get_expr(ad.adbin, ad.adrelid), a.attcollation <> t.typcollation,
-                    a.attcollation::regcollation::text, col_description(c.oid, a.attnum)), E'\n' ORDER BY a.attnum)
+                    a.attcollation::regcollation::text, {Comment("pg_class", "c.oid", "a.attnum")}), E'\n' ORDER BY a.attnum)
              FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
              LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
             (SELECT string_agg(concat_ws(' ', quote_ident(k.conname), k.contype, pg_get_constraintdef(k.oid),
-                    obj_description(k.oid, 'pg_constraint')), E'\n' ORDER BY k.conname)
+                    {Comment("pg_constraint", "k.oid")}), E'\n' ORDER BY k.conname)
              FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype IN ('p', 'f', 'u', 'c', 'x')),
             (SELECT concat_ws(' ', pg_get_indexdef(x.indexrelid), x.indisvalid) FROM pg_index x WHERE x.indexrelid = c.oid),
             CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END,
@@ -128,19 +139,19 @@ internal static class FingerprintSql
                                    AND dep.deptype IN ('a', 'i') LIMIT 1))
              FROM pg_sequence s WHERE s.seqrelid = c.oid),
             (SELECT string_agg(concat_ws(' ', quote_ident(g.tgname), pg_get_triggerdef(g.oid), g.tgenabled,
-                    obj_description(g.oid, 'pg_trigger')), E'\n' ORDER BY g.tgname)
+                    {Comment("pg_trigger", "g.oid")}), E'\n' ORDER BY g.tgname)
              FROM pg_trigger g WHERE g.tgrelid = c.oid AND NOT g.tgisinternal),
             (SELECT string_agg(concat_ws(' ', quote_ident(p.polname), p.polcmd, p.polpermissive, p.polroles::text,
                     pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
-                    obj_description(p.oid, 'pg_policy')), E'\n' ORDER BY p.polname)
+                    {Comment("pg_policy", "p.oid")}), E'\n' ORDER BY p.polname)
              FROM pg_policy p WHERE p.polrelid = c.oid)))
         FROM pg_class c
-        WHERE c.relnamespace = n.oid AND c.relname = d.name AND c.relkind <> 'c' AND NOT (c.relname = ANY($5))
+        WHERE c.relnamespace = n.oid AND c.relname = d.name AND c.relkind <> 'c' AND NOT (c.relname = ANY({Excluded}))
         """;
 
-    private const string Type =
-        """
-        SELECT t.oid, md5(concat_ws(E'\n', t.typtype, obj_description(t.oid, 'pg_type'),
+    private static readonly string Type =
+        $"""
+        SELECT t.oid, md5(concat_ws(E'\n', t.typtype, {Comment("pg_type", "t.oid")},
             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid),
             CASE WHEN t.typtype = 'd' THEN concat_ws(' ', format_type(t.typbasetype, t.typtypmod), t.typnotnull,
                 pg_get_expr(t.typdefaultbin, 0), t.typcollation::regcollation::text) END,
@@ -154,9 +165,9 @@ internal static class FingerprintSql
           AND (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
         """;
 
-    private const string Functions =
-        """
-        SELECT min(p.oid), md5(string_agg(concat_ws(' ', p.prokind, pg_get_functiondef(p.oid), obj_description(p.oid, 'pg_proc')),
+    private static readonly string Functions =
+        $"""
+        SELECT min(p.oid), md5(string_agg(concat_ws(' ', p.prokind, pg_get_functiondef(p.oid), {Comment("pg_proc", "p.oid")}),
             E'\n' ORDER BY oidvectortypes(p.proargtypes) COLLATE "C"))
         FROM pg_proc p
         WHERE p.pronamespace = n.oid AND p.proname = d.name AND p.prokind IN ('f', 'p', 'w')
@@ -164,25 +175,35 @@ internal static class FingerprintSql
         """;
 
     /// <summary>
-    /// Takes (and clears) the objects noted since the last call, adds those named in $1..$3 (kind, schema, name) and,
-    /// when $4, every object of the schema; returns each with its oid and hash, both null when it does not exist.
-    /// $5: the bookkeeping tables, left out as the snapshot leaves them out.
+    /// Takes (and clears) the objects noted since the last call and returns each with its oid and hash, both null when
+    /// it does not exist. It has no parameters, so the server plans it once per session: with parameters it was planned
+    /// again at every run (a custom plan), which cost more than running it and grew with the catalogs.
     /// </summary>
-    public static readonly string Hash =
+    public static readonly string HashTouched = Hash(named: "");
+
+    /// <summary>As <see cref="HashTouched"/>, and the objects named in $1..$3 (kind, schema, name) too.</summary>
+    public static readonly string HashNamed = Hash(named: "UNION ALL SELECT * FROM unnest($1::text[], $2::text[], $3::text[])");
+
+    /// <summary>As <see cref="HashTouched"/>, and every object of the schema too.</summary>
+    public static readonly string HashEverything = Hash(named:
+        $"""
+        UNION ALL SELECT CASE WHEN c.relkind = 'c' THEN 't' ELSE 'r' END, n.nspname, c.relname
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {UserSchema}
+        UNION ALL SELECT 't', n.nspname, t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+            WHERE t.typtype IN ('e', 'd') AND {UserSchema}
+        UNION ALL SELECT 'f', n.nspname, p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE {UserSchema}
+        UNION ALL SELECT 's', n.nspname, '' FROM pg_namespace n WHERE {UserSchema}
+        UNION ALL SELECT 'e', e.extname, '' FROM pg_extension e
+        """);
+
+    private static string Hash(string named) =>
         $$"""
         WITH taken AS (DELETE FROM {{Schema}}.touched RETURNING kind, nsp, name),
         d AS (
             SELECT DISTINCT kind, nsp, name FROM (
                 SELECT kind, nsp, name FROM taken
-                UNION ALL SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-                UNION ALL SELECT CASE WHEN c.relkind = 'c' THEN 't' ELSE 'r' END, n.nspname, c.relname
-                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE $4 AND {{UserSchema}}
-                UNION ALL SELECT 't', n.nspname, t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-                    WHERE $4 AND t.typtype IN ('e', 'd') AND {{UserSchema}}
-                UNION ALL SELECT 'f', n.nspname, p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                    WHERE $4 AND {{UserSchema}}
-                UNION ALL SELECT 's', n.nspname, '' FROM pg_namespace n WHERE $4 AND {{UserSchema}}
-                UNION ALL SELECT 'e', e.extname, '' FROM pg_extension e WHERE $4
+                {{named}}
             ) all_named
         )
         SELECT d.kind, d.nsp, d.name, h.oid::bigint, h.hash
@@ -195,10 +216,10 @@ internal static class FingerprintSql
             UNION ALL
             {{Functions.Replace("HAVING", $"AND d.kind = 'f' AND {NotMember("pg_proc", "p.oid")} HAVING", StringComparison.Ordinal)}}
             UNION ALL
-            SELECT n.oid, md5(coalesce(obj_description(n.oid, 'pg_namespace'), ''))
+            SELECT n.oid, md5(coalesce({{Comment("pg_namespace", "n.oid")}}, ''))
             WHERE d.kind = 's' AND n.oid IS NOT NULL AND {{NotMember("pg_namespace", "n.oid")}}
             UNION ALL
-            SELECT e.oid, md5(concat_ws(' ', e.extversion, e.extnamespace::regnamespace::text, obj_description(e.oid, 'pg_extension')))
+            SELECT e.oid, md5(concat_ws(' ', e.extversion, e.extnamespace::regnamespace::text, {{Comment("pg_extension", "e.oid")}}))
             FROM pg_extension e WHERE d.kind = 'e' AND e.extname = d.nsp
         ) h(oid, hash) ON true
         """;

@@ -1,4 +1,3 @@
-using Migrations.Runner.Schema;
 using Migrations.Runner.Session;
 using Npgsql;
 using NpgsqlTypes;
@@ -20,7 +19,6 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
     private readonly NpgsqlConnection _connection;
     private readonly Dictionary<SchemaUnit, string> _hashes = [];
     private readonly Dictionary<long, SchemaUnit> _byOid = [];
-    private readonly string[] _excluded = [.. SnapshotOptions.BookkeepingTables];
 
     private SchemaFingerprint(NpgsqlConnection connection, bool incremental)
     {
@@ -97,17 +95,20 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
     // Hashes the noted objects and the ones named; returns each one's hash before. A renamed object is noted under its
     // new name only: the object that had its oid under another name is looked at again, and is found gone.
     private async Task<Dictionary<SchemaUnit, string?>> HashAsync(
-        IReadOnlyCollection<SchemaUnit> named, bool everything, CancellationToken cancellationToken)
+        List<SchemaUnit> named, bool everything, CancellationToken cancellationToken)
     {
         var previous = new Dictionary<SchemaUnit, string?>();
         var renamed = new List<SchemaUnit>();
-        await using (var command = new NpgsqlCommand(FingerprintSql.Hash, _connection))
+        var sql = everything ? FingerprintSql.HashEverything : named.Count > 0 ? FingerprintSql.HashNamed : FingerprintSql.HashTouched;
+        await using (var command = new NpgsqlCommand(sql, _connection))
         {
-            command.Parameters.Add(Texts(named.Select(u => u.Kind)));
-            command.Parameters.Add(Texts(named.Select(u => u.Schema)));
-            command.Parameters.Add(Texts(named.Select(u => u.Name)));
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = everything });
-            command.Parameters.Add(Texts(_excluded));
+            if (named.Count > 0)
+            {
+                command.Parameters.Add(Texts(named.Select(u => u.Kind)));
+                command.Parameters.Add(Texts(named.Select(u => u.Schema)));
+                command.Parameters.Add(Texts(named.Select(u => u.Name)));
+            }
+
             await command.PrepareAsync(cancellationToken);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Migrations.Runner.Cli;
 using Migrations.Tests.Infrastructure;
+using Npgsql;
 
 namespace Migrations.Tests.Verification;
 
@@ -17,6 +18,7 @@ public class VerifyCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFixt
         [4] = "down failed",
         [6] = "down does not restore the schema before its up",
         [8] = "up after its down gives a schema other than its first up",
+        [11] = "down does not restore the schema before its up",
     };
 
     private const string Source = """
@@ -88,6 +90,20 @@ public class VerifyCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFixt
             public override void Up() => Execute.Sql("CREATE INDEX accounts_id ON accounts (id)");
             public override void Down() => Execute.Sql("DROP INDEX accounts_id");
         }
+
+        [Migration(10)]
+        public sealed class M0010_RenamesATable : Migration
+        {
+            public override void Up() => Execute.Sql("ALTER TABLE leftovers RENAME TO kept");
+            public override void Down() => Execute.Sql("ALTER TABLE kept RENAME TO leftovers");
+        }
+
+        [Migration(11)]
+        public sealed class M0011_RenamesBackWrongly : Migration
+        {
+            public override void Up() => Execute.Sql("ALTER TABLE kept RENAME TO archive");
+            public override void Down() => Execute.Sql("ALTER TABLE archive RENAME TO kept_old");
+        }
         """;
 
     private static readonly Lazy<string> Assembly = new(() => Compiler.CompileSource("VerifyBroken", Source));
@@ -100,12 +116,9 @@ public class VerifyCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFixt
         var result = await Cli.RunAsync(target, "verify", "--assembly", Assembly.Value);
 
         Assert.True(result.ExitCode == ExitCodes.CheckFailed, result.ToString());
-        var listed = result.Out.Split('\n')
-            .Where(l => l.StartsWith("  ", StringComparison.Ordinal) && !l.StartsWith("   ", StringComparison.Ordinal))
-            .Select(l => l.Trim())
-            .ToList();
-        Assert.Equal(Broken.Select(b => $"{b.Key} {Name(b.Key)}: {b.Value}"), listed);
-        Assert.Contains("Checked 9 versions (1..9)", result.Out, StringComparison.Ordinal);
+        Assert.Equal(Broken.Select(b => $"{b.Key} {Name(b.Key)}: {b.Value}"), Listed(result));
+        Assert.Contains($"Checked {Versions} versions (1..{Versions})", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("hashed the whole schema", result.Out, StringComparison.Ordinal);
         Assert.Contains("leftovers", result.Out, StringComparison.Ordinal);
         Assert.Contains("42704", result.Out, StringComparison.Ordinal);
         Assert.Contains("mood", result.Out, StringComparison.Ordinal);
@@ -115,6 +128,22 @@ public class VerifyCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFixt
         var name = new Npgsql.NpgsqlConnectionStringBuilder(target).Database;
         Assert.Equal(0L, await Db.ScalarAsync<long>(db.ServerConnectionString,
             $"SELECT count(*) FROM pg_database WHERE datname LIKE '{name}\\_scratch\\_%'"));
+    }
+
+    [Fact]
+    public async Task Verify_without_a_superuser_hashes_the_whole_schema_at_every_step_and_lists_the_same_broken_versions()
+    {
+        // Only a superuser may create the event triggers that note what each migration touched.
+        var role = "verify_plain_" + Guid.NewGuid().ToString("N")[..12];
+        await db.ExecuteOnServerAsync($"CREATE ROLE {role} LOGIN NOSUPERUSER CREATEDB PASSWORD 'Verify-Plain-3e1d'");
+        var target = new NpgsqlConnectionStringBuilder(await db.CreateDatabaseAsync()) { Username = role, Password = "Verify-Plain-3e1d" }
+            .ConnectionString;
+
+        var result = await Cli.RunAsync(target, "verify", "--assembly", Assembly.Value);
+
+        Assert.True(result.ExitCode == ExitCodes.CheckFailed, result.ToString());
+        Assert.Contains("hashed the whole schema", result.Out, StringComparison.Ordinal);
+        Assert.Equal(Broken.Select(b => $"{b.Key} {Name(b.Key)}: {b.Value}"), Listed(result));
     }
 
     [Fact]
@@ -143,6 +172,13 @@ public class VerifyCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFixt
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.StartsWith("error: no migration from 5 to 3", result.Error, StringComparison.Ordinal);
     }
+
+    private static int Versions => Source.Split("[Migration(").Length - 1;
+
+    private static List<string> Listed(CliResult result) =>
+        [.. result.Out.Split('\n')
+            .Where(l => l.StartsWith("  ", StringComparison.Ordinal) && !l.StartsWith("   ", StringComparison.Ordinal))
+            .Select(l => l.Trim())];
 
     private static string Name(long version) =>
         Source.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith($"public sealed class M{version:D4}_", StringComparison.Ordinal))
