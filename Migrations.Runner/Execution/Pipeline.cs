@@ -258,17 +258,13 @@ internal sealed partial class Pipeline
     }
 
     /// <summary>Sends what is queued and waits until all of it has landed.</summary>
-    private void Drain()
-    {
-        Flush();
-        Settle();
-    }
+    private void Drain() => Flush(waiting: true);
 
     /// <summary>
     /// Starts sending the queued migrations once the batch before them has landed, and returns: the next batch is
-    /// built while the server runs this one.
+    /// built while the server runs this one. <paramref name="waiting"/>: the caller waits for it to land.
     /// </summary>
-    private void Flush()
+    private void Flush(bool waiting = false)
     {
         Settle();
         if (_queued.Count == 0)
@@ -279,6 +275,13 @@ internal sealed partial class Pipeline
         var batch = _queued.ToArray();
         _queued.Clear();
         _batch = Math.Min(_batch * 2, LargestBatch);
+        if (waiting)
+        {
+            // Nothing is left to build meanwhile: a thread of its own would only add a hand-off (one per step of verify).
+            Send(batch);
+            return;
+        }
+
         _inFlight = Task.Run(() => Send(batch));
     }
 
