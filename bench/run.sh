@@ -64,7 +64,9 @@ now() { date +%s%N; }
 declare -A samples
 record() { samples["$1"]+="$2 "; }
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-fresh() { psql_ -d postgres -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"; }
+# CHECKPOINT: every contender starts with no dirty buffers left by the one before, and the server's next timed
+# checkpoint (checkpoint_timeout, 5 minutes) lands in none of the runs that follow.
+fresh() { psql_ -d postgres -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench" -c "CHECKPOINT"; }
 timed() { local key=$1; shift; local start; start=$(now); "$@" >/dev/null; record "$key" $(( ($(now) - start) / 1000000 )); }
 
 # A set is n<N> (the "tables" shape) or steps-n<N>; the versions table has the first shape only.
