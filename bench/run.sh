@@ -61,6 +61,23 @@ runner_jit=(dotnet "$root/Migrations.Runner/bin/Release/net10.0/Migrations.Runne
 runner_r2r=(dotnet "$out/runner-r2r/Migrations.Runner.dll")
 
 now() { date +%s%N; }
+# A fixed piece of CPU work, timed before the trials, and the share of CPU time the hypervisor took (steal) over the
+# run: machines of the same kind have run this bench twice as slow from one day to the next, so figures of different
+# runs compare only through these.
+probe() {
+  local runs="" start
+  for _ in 1 2 3; do start=$(now); python3 -c 'sum(range(3 * 10**7))'; runs+="$(( ($(now) - start) / 1000000 )) "; done
+  tr ' ' '\n' <<<"$runs" | grep -v '^$' | sort -n | sed -n 2p
+}
+cpu_counters() { head -1 /proc/stat | awk '{ t = 0; for (i = 2; i <= NF; i++) t += $i; print $9, t }'; }
+probe_ms=$(probe)
+read -r steal_start total_start < <(cpu_counters)
+machine() {
+  local steal total
+  read -r steal total < <(cpu_counters)
+  echo "CPU probe (python3 \`sum(range(3 * 10**7))\`, median of 3) $(awk -v ms="$probe_ms" 'BEGIN { printf "%.2f s", ms / 1000 }'), \
+steal $(( 100 * (steal - steal_start) / (total - total_start + 1) ))% over the run, load average $(cut -d ' ' -f 1-3 /proc/loadavg) at the end"
+}
 declare -A samples
 record() { samples["$1"]+="$2 "; }
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -209,7 +226,7 @@ $row"
   echo "$table"
   facts="Run of $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB, .NET SDK \
 $(dotnet --version); $facts; BENCH_SIZES=\"$sizes\" BENCH_TRIALS=$trials; medians of $trials trials; fsync on, default server settings; \
-load average $(cut -d ' ' -f 1-3 /proc/loadavg) at the end."
+$(machine)."
   {
     sed '/<!-- bench-versions:begin/,$d' docs/PERFORMANCE.md
     echo "<!-- bench-versions:begin (written by bench/run.sh with BENCH_POSTGRES_VERSIONS; do not edit by hand) -->"
@@ -263,7 +280,7 @@ fi
 echo "$table"
 
 facts="Run of $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB, \
-${servers[default]}, .NET SDK $(dotnet --version); medians of $trials trials; fsync on, default server settings."
+${servers[default]}, .NET SDK $(dotnet --version); medians of $trials trials; fsync on, default server settings; $(machine)."
 {
   sed '/<!-- bench:begin/,$d' docs/PERFORMANCE.md
   echo "<!-- bench:begin (written by bench/run.sh; do not edit by hand) -->"
