@@ -61,13 +61,16 @@ runner_jit=(dotnet "$root/Migrations.Runner/bin/Release/net10.0/Migrations.Runne
 runner_r2r=(dotnet "$out/runner-r2r/Migrations.Runner.dll")
 
 now() { date +%s%N; }
+declare -A samples
+record() { samples["$1"]+="$2 "; }
+median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 # A fixed piece of CPU work, timed before the trials, and the share of CPU time the hypervisor took (steal) over the
 # run: machines of the same kind have run this bench twice as slow from one day to the next, so figures of different
 # runs compare only through these.
 probe() {
   local runs="" start
   for _ in 1 2 3; do start=$(now); python3 -c 'sum(range(3 * 10**7))'; runs+="$(( ($(now) - start) / 1000000 )) "; done
-  tr ' ' '\n' <<<"$runs" | grep -v '^$' | sort -n | sed -n 2p
+  median "$runs"
 }
 cpu_counters() { head -1 /proc/stat | awk '{ t = 0; for (i = 2; i <= NF; i++) t += $i; print $9, t }'; }
 probe_ms=$(probe)
@@ -78,9 +81,6 @@ machine() {
   echo "CPU probe (python3 \`sum(range(3 * 10**7))\`, median of 3) $(awk -v ms="$probe_ms" 'BEGIN { printf "%.2f s", ms / 1000 }'), \
 steal $(( 100 * (steal - steal_start) / (total - total_start + 1) ))% over the run, load average $(cut -d ' ' -f 1-3 /proc/loadavg) at the end"
 }
-declare -A samples
-record() { samples["$1"]+="$2 "; }
-median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 # CHECKPOINT: every contender starts with no dirty buffers left by the one before, and the server's next timed
 # checkpoint (checkpoint_timeout, 5 minutes) lands in none of the runs that follow.
 fresh() { psql_ -d postgres -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench" -c "CHECKPOINT"; }
