@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Migrations.Runner.Catalog;
 using Migrations.Runner.History;
 using Migrations.Runner.Schema;
@@ -9,9 +10,36 @@ namespace Migrations.Tests.Infrastructure;
 /// <summary>Small database chores for tests: queries, snapshots, migrations.</summary>
 public static class Db
 {
+    private static readonly ConcurrentDictionary<string, NpgsqlDataSource> UntypedSources = new();
+
+    /// <summary>
+    /// A pooled connection that skips Npgsql's load of the database's types: every test database is a new pool whose
+    /// first connection would otherwise run that catalog query, for chores that read only built-in types.
+    /// </summary>
+    public static NpgsqlConnection Untyped(string connectionString) =>
+        UntypedSources.GetOrAdd(connectionString, static cs =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(cs);
+            builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+            return builder.Build();
+        }).CreateConnection();
+
+    /// <summary>
+    /// Closes every idle pooled connection, these chores' included: CREATE DATABASE ... TEMPLATE refuses while anyone is
+    /// connected to the template.
+    /// </summary>
+    public static void ClearAllPools()
+    {
+        NpgsqlConnection.ClearAllPools();
+        foreach (var source in UntypedSources.Values)
+        {
+            source.Clear();
+        }
+    }
+
     public static async Task ExecuteAsync(string connectionString, string sql)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = Untyped(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
@@ -30,7 +58,7 @@ public static class Db
 
     public static async Task<T?> ScalarAsync<T>(string connectionString, string sql)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = Untyped(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         var value = await command.ExecuteScalarAsync();

@@ -38,7 +38,7 @@ public static class SampleDatabases
     public static async Task DropAsync(DatabaseFixture db, string database)
     {
         ArgumentNullException.ThrowIfNull(db);
-        NpgsqlConnection.ClearAllPools();
+        Db.ClearAllPools();
         await db.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(database).Database}\" WITH (FORCE)");
     }
 
@@ -73,7 +73,7 @@ public static class SampleDatabases
         await db.ExecuteOnServerAsync(value is null
             ? $"ALTER DATABASE \"{name}\" RESET {setting}"
             : $"ALTER DATABASE \"{name}\" SET {setting} = '{value}'");
-        NpgsqlConnection.ClearAllPools();
+        Db.ClearAllPools();
     }
 
     /// <summary>

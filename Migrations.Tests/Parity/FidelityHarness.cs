@@ -66,7 +66,7 @@ internal static class FidelityHarness
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
+            Db.ClearAllPools();
         }
     }
 

@@ -8,7 +8,6 @@ using Migrations.Runner.Schema;
 using Migrations.Runner.Catalog;
 using Migrations.Runner.Execution;
 using Migrations.Tests.Infrastructure;
-using Npgsql;
 
 namespace Migrations.Tests.Parity;
 
@@ -87,7 +86,7 @@ public class FluentMigratorParityTests(DatabaseFixture db) : IClassFixture<Datab
         using var services = Services(assembly, connectionString, logger: null);
         using var scope = services.CreateScope();
         run(scope.ServiceProvider.GetRequiredService<IMigrationRunner>());
-        NpgsqlConnection.ClearAllPools();
+        Db.ClearAllPools();
     }
 
     // What earlier builds of the runner stored: each migration's Up through FluentMigrator's connectionless runner,

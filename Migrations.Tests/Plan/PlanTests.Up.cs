@@ -69,7 +69,7 @@ public sealed partial class PlanTests
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
+            Db.ClearAllPools();
             await target.Db.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
         }
     }

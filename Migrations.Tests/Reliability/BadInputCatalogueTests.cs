@@ -476,7 +476,7 @@ public class BadInputCatalogueTests(DatabaseFixture db) : IClassFixture<Database
 
     private async Task DropRoleAsync(string role)
     {
-        NpgsqlConnection.ClearAllPools();
+        Db.ClearAllPools();
         await db.ExecuteOnServerAsync($"DROP ROLE IF EXISTS {role}");
     }
 

@@ -67,7 +67,7 @@ public class LeastPrivilegeTests(DatabaseFixture db) : IClassFixture<DatabaseFix
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
+            Db.ClearAllPools();
             await db.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
             await db.ExecuteOnServerAsync($"DROP ROLE IF EXISTS {role}");
         }

@@ -250,7 +250,7 @@ public sealed class PostgresVersionTests(DatabaseFixture fixture) : IClassFixtur
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
+            Db.ClearAllPools();
             await cluster.DropAsync();
         }
     }
