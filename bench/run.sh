@@ -195,7 +195,12 @@ if [ -z "$versions" ] && [ "$drift_tables" != 0 ]; then
 fi
 
 seconds() { awk -v ms="$1" 'BEGIN { printf "%.2f s", ms / 1000 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
+# A ratio is the median of the trials' own ratios, not a ratio of medians: the two contenders of a trial ran within
+# seconds of each other, so a machine that speeds up or slows down between trials moves both sides of it.
+ratio() {
+  paste -d ' ' <(tr ' ' '\n' <<<"$1" | grep -v '^$') <(tr ' ' '\n' <<<"$2" | grep -v '^$') | awk '{ print $1 / $2 }' | sort -g \
+    | awk '{ a[NR] = $1 } END { printf "%.2f×", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
 if [ -n "$versions" ]; then
   header="| N | operation |" rule="|---|---|" facts=""
   for v in $versions; do
@@ -209,7 +214,7 @@ $rule"
     row="| $n | up |"
     for v in $versions; do
       e=$(median "${samples["$v $n up psql_each"]}"); j=$(median "${samples["$v $n up runner"]}"); r=$(median "${samples["$v $n up r2r"]}")
-      row+=" $(seconds "$e") | $(seconds "$j") | $(seconds "$r") | $(ratio "$r" "$e") |"
+      row+=" $(seconds "$e") | $(seconds "$j") | $(seconds "$r") | $(ratio "${samples["$v $n up r2r"]}" "${samples["$v $n up psql_each"]}") |"
     done
     table+="
 $row"
@@ -250,7 +255,9 @@ for n in $sets; do
     e=$(median "${samples["$v $n $op psql_each"]}"); o=$(median "${samples["$v $n $op psql_one"]}")
     j=$(median "${samples["$v $n $op runner"]}"); r=$(median "${samples["$v $n $op r2r"]}")
     table+="
-| $(label "$n") | $op | $(seconds "$e") | $(seconds "$o") | $(seconds "$j") | $(seconds "$r") | $(ratio "$j" "$e"), $(ratio "$r" "$e") |"
+| $(label "$n") | $op | $(seconds "$e") | $(seconds "$o") | $(seconds "$j") | $(seconds "$r") \
+| $(ratio "${samples["$v $n $op runner"]}" "${samples["$v $n $op psql_each"]}"), \
+$(ratio "${samples["$v $n $op r2r"]}" "${samples["$v $n $op psql_each"]}") |"
   done
   for op in status noop-up; do
     j=$(median "${samples["$v $n $op runner"]}"); r=$(median "${samples["$v $n $op r2r"]}")
@@ -268,7 +275,7 @@ Rollback round trip (\`verify\`, ReadyToRun: up, down, up again at every version
   for n in $roundtrip_done; do
     rv=$(median "${samples["rt $n verify"]}"); ud=$(median "${samples["rt $n updown"]}")
     table+="
-| $(label "$n") | $(seconds "$rv") | $(seconds "$ud") | $(ratio "$rv" "$ud") | $(awk -v ms="$rv" -v n="${n##*n}" 'BEGIN { printf "%.1f ms", ms / n }') |"
+| $(label "$n") | $(seconds "$rv") | $(seconds "$ud") | $(ratio "${samples["rt $n verify"]}" "${samples["rt $n updown"]}") | $(awk -v ms="$rv" -v n="${n##*n}" 'BEGIN { printf "%.1f ms", ms / n }') |"
   done
 fi
 if [ -n "$drift" ]; then
