@@ -8,11 +8,16 @@ namespace Migrations.Tests.Samples;
 /// </summary>
 public abstract class SampleMigration : VersionedMigration
 {
+    /// <summary>
+    /// Stands in for a developer editing a migration after it ran: a note added to the SQL of each version named. Seen
+    /// only by the async flow that set it, so a test can run the runner in the test host, beside other tests.
+    /// </summary>
+    public static AsyncLocal<IReadOnlyDictionary<string, string>?> Edits { get; } = new();
+
     public override void Up()
     {
         var v = V;
-        // Stands in for a developer editing a migration after it ran: the checksum tests set it in a runner process.
-        var edit = Environment.GetEnvironmentVariable("SAMPLES_EDIT_" + v) is { } e ? "-- edited: " + e : "";
+        var edit = Edits.Value is { } edits && edits.TryGetValue(v, out var e) ? "-- edited: " + e : "";
         Execute.Sql($"""
             {edit}
             CREATE TABLE sample_{v} (id integer PRIMARY KEY, note text NOT NULL DEFAULT 'v{v}');

@@ -40,7 +40,7 @@ public sealed class ImportAppendTests(DatabaseFixture db) : IClassFixture<Databa
 
         var set = MigrationSet.Load([CompileRepository(root)]);
         var database = await db.CreateDatabaseAsync();
-        var failures = await ImportHarness.RoundTripAsync(database, Db.Service(database, set), last);
+        var failures = await ImportHarness.RoundTripAsync(database, set, last);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using Migrations.Runner.Catalog;
 using Migrations.Runner.Import;
-using Migrations.Runner.Schema;
-using Migrations.Runner.Services;
+using Migrations.Runner.Verification;
 using Migrations.Tests.Infrastructure;
 
 namespace Migrations.Tests.Import;
@@ -53,38 +52,23 @@ internal static class ImportHarness
             .Append((Path.Combine(legacySql, ImportManifest.FileName), ImportManifest.ResourceName));
 
     /// <summary>
-    /// Up one version at a time from empty, then down one at a time to <paramref name="downTo"/>, each down compared with the
-    /// schema before its up, then up again to the end, compared with the first time. Returns what differed.
+    /// The verify verb's round trip of every version above <paramref name="downTo"/> (those at or below it have no
+    /// rollback; they are applied first, unchecked), on scratch databases of the same server; then every migration up on
+    /// <paramref name="database"/>. Returns what failed, described.
     /// </summary>
-    public static async Task<List<string>> RoundTripAsync(string database, MigrationService service, long downTo)
+    public static async Task<List<string>> RoundTripAsync(string database, MigrationSet set, long downTo)
     {
-        var versions = service.Catalog().Select(m => m.Version).ToList();
-        var snapshots = new Dictionary<long, SchemaSnapshot> { [0] = await Db.SnapshotAsync(database) };
-        foreach (var version in versions)
-        {
-            await service.UpAsync(version);
-            snapshots[version] = await Db.SnapshotAsync(database);
-        }
-
         var failures = new List<string>();
-        var below = versions.Prepend(0).ToList();
-        for (var i = versions.Count - 1; i >= 0 && versions[i] > downTo; i--)
+        var checkedFrom = set.Entries.Select(m => m.Version).Where(v => v > downTo).DefaultIfEmpty().Min();
+        if (checkedFrom > 0)
         {
-            await service.RollbackAsync(1);
-            var differences = SchemaComparer.Compare(snapshots[below[i]], await Db.SnapshotAsync(database));
-            if (differences.Count > 0)
-            {
-                failures.Add($"down of {versions[i]} differs from {below[i]}:\n" + Db.Describe(differences));
-            }
+            var report = await new RoundTripService(set, database).VerifyAsync(from: checkedFrom);
+            failures.AddRange(report.Failures.Select(f =>
+                $"{f.Migration.Version} {f.Migration.Name}: {f.Check} {f.Error?.Sql?.MessageText ?? f.Error?.Reason}\n  "
+                + Db.Describe(f.Differences).Replace("\n", "\n  ", StringComparison.Ordinal)));
         }
 
-        await service.UpAsync(null);
-        var again = SchemaComparer.Compare(snapshots[versions[^1]], await Db.SnapshotAsync(database));
-        if (again.Count > 0)
-        {
-            failures.Add("up again differs from the first up:\n" + Db.Describe(again));
-        }
-
+        await Db.Service(database, set).UpAsync(null);
         return failures;
     }
 }

@@ -36,6 +36,16 @@ public static class Cli
     public static Task<CliResult> RunAsync(string connectionString, params string[] args) =>
         RunWithAsync(null, null, [.. args, "--connection", connectionString]);
 
+    /// <summary>
+    /// <see cref="RunAsync"/> with the SQL of sample migration <paramref name="version"/> edited by a note, as if changed
+    /// after it ran (<see cref="Samples.SampleMigration.Edits"/>).
+    /// </summary>
+    public static async Task<CliResult> RunEditedAsync(string connectionString, string version, string note, params string[] args)
+    {
+        Samples.SampleMigration.Edits.Value = new Dictionary<string, string> { [version] = note };
+        return await RunAsync(connectionString, args);
+    }
+
     /// <summary>The environment of a runner process pointed at <paramref name="database"/>.</summary>
     public static Dictionary<string, string> EnvironmentFor(string database) => new() { ["DATABASE_CONNECTION_STRING"] = database };
 

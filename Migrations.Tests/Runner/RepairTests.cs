@@ -19,18 +19,16 @@ public sealed class RepairTests(DatabaseFixture db) : IClassFixture<DatabaseFixt
     public async Task Accepting_twice_keeps_both_replaced_checksums_in_the_history_with_who_and_when()
     {
         var database = await db.CreateDatabaseAsync();
-        var plain = new Dictionary<string, string> { ["DATABASE_CONNECTION_STRING"] = database };
-        var firstEdit = new Dictionary<string, string>(plain) { ["SAMPLES_EDIT_1001"] = "first edit" };
-        var secondEdit = new Dictionary<string, string>(plain) { ["SAMPLES_EDIT_1001"] = "second edit" };
-        await Cli.RunProcessAsync(plain, "up", "--to", "1002", "--assembly", Cli.SamplesAssembly);
+        await Cli.RunAsync(database, "up", "--to", "1002", "--assembly", Cli.SamplesAssembly);
         var original = await ChecksumAsync(database, 1001);
 
-        var first = await Cli.RunProcessAsync(firstEdit, "repair", "--accept", "1001", "--assembly", Cli.SamplesAssembly);
+        var first = await Cli.RunEditedAsync(
+            database, "1001", "first edit", "repair", "--accept", "1001", "--assembly", Cli.SamplesAssembly);
         var afterFirst = await ChecksumAsync(database, 1001);
-        var second = await Cli.RunProcessAsync(
-            secondEdit, "repair", "--accept", "1001", "--accept", "1002", "--assembly", Cli.SamplesAssembly);
+        var second = await Cli.RunEditedAsync(
+            database, "1001", "second edit", "repair", "--accept", "1001", "--accept", "1002", "--assembly", Cli.SamplesAssembly);
         var afterSecond = await ChecksumAsync(database, 1001);
-        var status = await Cli.RunProcessAsync(secondEdit, "status", "--assembly", Cli.SamplesAssembly);
+        var status = await Cli.RunEditedAsync(database, "1001", "second edit", "status", "--assembly", Cli.SamplesAssembly);
 
         Assert.True(first.ExitCode == ExitCodes.Success, first.ToString());
         Assert.True(second.ExitCode == ExitCodes.Success, second.ToString());

@@ -216,16 +216,16 @@ public class SchemaTruthTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     public async Task An_applied_migration_whose_sql_changed_is_reported_blocks_up_and_repair_accepts_it()
     {
         var database = await db.CreateDatabaseAsync();
-        var plain = Cli.EnvironmentFor(database);
-        var edited = new Dictionary<string, string>(plain) { ["SAMPLES_EDIT_1001"] = "fixed a typo" };
-        await Cli.RunProcessAsync(plain, "up", "--to", "1002", "--assembly", Cli.SamplesAssembly);
+        await Cli.RunAsync(database, "up", "--to", "1002", "--assembly", Cli.SamplesAssembly);
 
-        var validate = await Cli.RunProcessAsync(edited, "validate", "--assembly", Cli.SamplesAssembly);
-        var status = await Cli.RunProcessAsync(edited, "status", "--assembly", Cli.SamplesAssembly);
-        var up = await Cli.RunProcessAsync(edited, "up", "--to", "1003", "--assembly", Cli.SamplesAssembly);
-        var repair = await Cli.RunProcessAsync(edited, "repair", "--accept", "1001", "--assembly", Cli.SamplesAssembly);
-        var upAfterRepair = await Cli.RunProcessAsync(edited, "up", "--to", "1003", "--assembly", Cli.SamplesAssembly);
-        var unedited = await Cli.RunProcessAsync(plain, "validate", "--assembly", Cli.SamplesAssembly);
+        var validate = await Cli.RunEditedAsync(database, "1001", "fixed a typo", "validate", "--assembly", Cli.SamplesAssembly);
+        var status = await Cli.RunEditedAsync(database, "1001", "fixed a typo", "status", "--assembly", Cli.SamplesAssembly);
+        var up = await Cli.RunEditedAsync(database, "1001", "fixed a typo", "up", "--to", "1003", "--assembly", Cli.SamplesAssembly);
+        var repair = await Cli.RunEditedAsync(
+            database, "1001", "fixed a typo", "repair", "--accept", "1001", "--assembly", Cli.SamplesAssembly);
+        var upAfterRepair = await Cli.RunEditedAsync(
+            database, "1001", "fixed a typo", "up", "--to", "1003", "--assembly", Cli.SamplesAssembly);
+        var unedited = await Cli.RunAsync(database, "validate", "--assembly", Cli.SamplesAssembly);
 
         Assert.Equal(ExitCodes.CheckFailed, validate.ExitCode);
         Assert.Contains(
