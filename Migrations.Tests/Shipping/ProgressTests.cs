@@ -40,7 +40,9 @@ public sealed class ProgressTests(DatabaseFixture db) : IClassFixture<DatabaseFi
         Assert.DoesNotContain("progress:", result.Error, StringComparison.Ordinal);
     }
 
-    private async Task<string> SleepingDatabaseAsync(string seconds = "3")
+    // Five seconds against a one-second interval: on two busy cores (the whole suite running) the reporter's timer and
+    // its query to the server have been seen to take more than the two seconds a three-second sleep left them.
+    private async Task<string> SleepingDatabaseAsync(string seconds = "5")
     {
         var database = await SampleDatabases.CreateAsync(db, pastBrokenScript: true);
         await SampleDatabases.SetAsync(db, database, "samples.sleep", seconds);
