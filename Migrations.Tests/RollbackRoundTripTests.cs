@@ -19,9 +19,7 @@ public class RollbackRoundTripTests(DatabaseFixture db) : IClassFixture<Database
 
         var report = await new RoundTripService(set, db.ServerConnectionString).VerifyAsync();
 
-        Assert.True(report.Passed, string.Join("\n", report.Failures.Select(f =>
-            $"{f.Migration.Version} {f.Migration.Name}: {f.Check} {f.Error?.Sql?.MessageText ?? f.Error?.Reason}\n  "
-            + Db.Describe(f.Differences).Replace("\n", "\n  ", StringComparison.Ordinal))));
+        Assert.True(report.Passed, Db.Describe(report.Failures));
         Assert.Equal(set.Entries.Select(m => m.Version), report.Checked.Select(m => m.Version));
     }
 }

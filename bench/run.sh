@@ -198,8 +198,9 @@ seconds() { awk -v ms="$1" 'BEGIN { printf "%.2f s", ms / 1000 }'; }
 # A ratio is the median of the trials' own ratios, not a ratio of medians: the two contenders of a trial ran within
 # seconds of each other, so a machine that speeds up or slows down between trials moves both sides of it.
 ratio() {
-  paste -d ' ' <(tr ' ' '\n' <<<"$1" | grep -v '^$') <(tr ' ' '\n' <<<"$2" | grep -v '^$') | awk '{ print $1 / $2 }' | sort -g \
-    | awk '{ a[NR] = $1 } END { printf "%.2f×", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+  local each
+  each=$(paste -d ' ' <(tr ' ' '\n' <<<"$1" | grep -v '^$') <(tr ' ' '\n' <<<"$2" | grep -v '^$') | awk '{ printf "%s ", $1 / $2 }')
+  awk -v r="$(median "$each")" 'BEGIN { printf "%.2f×", r }'
 }
 if [ -n "$versions" ]; then
   header="| N | operation |" rule="|---|---|" facts=""

@@ -63,9 +63,7 @@ internal static class ImportHarness
         if (checkedFrom > 0)
         {
             var report = await new RoundTripService(set, database).VerifyAsync(from: checkedFrom);
-            failures.AddRange(report.Failures.Select(f =>
-                $"{f.Migration.Version} {f.Migration.Name}: {f.Check} {f.Error?.Sql?.MessageText ?? f.Error?.Reason}\n  "
-                + Db.Describe(f.Differences).Replace("\n", "\n  ", StringComparison.Ordinal)));
+            failures.AddRange(report.Failures.Select(f => Db.Describe([f])));
         }
 
         await Db.Service(database, set).UpAsync(null);

@@ -3,6 +3,7 @@ using Migrations.Runner.Catalog;
 using Migrations.Runner.History;
 using Migrations.Runner.Schema;
 using Migrations.Runner.Services;
+using Migrations.Runner.Verification;
 using Npgsql;
 
 namespace Migrations.Tests.Infrastructure;
@@ -104,6 +105,11 @@ public static class Db
     /// <summary>Differences as text, one per line, for assertion messages.</summary>
     public static string Describe(IReadOnlyList<SchemaDifference> differences) =>
         differences.Count == 0 ? "(none)" : string.Join("\n", differences.Select(d => d.Describe()));
+
+    /// <summary>A round trip's failing versions as text, one version a line and its differences indented, for assertion messages.</summary>
+    public static string Describe(IEnumerable<RoundTripFailure> failures) => string.Join("\n", failures.Select(f =>
+        $"{f.Migration.Version} {f.Migration.Name}: {f.Check} {f.Error?.Sql?.MessageText ?? f.Error?.Reason}\n  "
+        + Describe(f.Differences).Replace("\n", "\n  ", StringComparison.Ordinal)));
 
     public static MigrationService Service(string connectionString, MigrationSet? migrations = null) =>
         new(migrations ?? MigrationSet.Default, connectionString);
