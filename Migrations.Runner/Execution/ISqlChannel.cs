@@ -15,9 +15,10 @@ internal interface ISqlChannel
     /// <summary>
     /// Runs a command of many statements in one round trip. Each row whose first column is named
     /// <paramref name="markerColumn"/> is handed to <paramref name="onMarker"/> (its index and the server's clock) as it
-    /// arrives; a failure throws after the markers before it were handed over.
+    /// arrives, and each result set of <paramref name="trailer"/>'s to it; a failure throws after the markers before it
+    /// were handed over.
     /// </summary>
-    void SendBatch(string script, string markerColumn, Action<int, DateTime> onMarker);
+    void SendBatch(string script, string markerColumn, BatchTrailer? trailer, Action<int, DateTime> onMarker);
 
     /// <summary>Opens the transaction later commands join, until <see cref="EndTransaction"/>.</summary>
     void Begin();

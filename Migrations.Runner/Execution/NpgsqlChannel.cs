@@ -29,7 +29,7 @@ internal sealed class NpgsqlChannel(NpgsqlConnection connection) : ISqlChannel
 
     public void Cancel() => _inFlight?.Cancel();
 
-    public void SendBatch(string script, string markerColumn, Action<int, DateTime> onMarker)
+    public void SendBatch(string script, string markerColumn, BatchTrailer? trailer, Action<int, DateTime> onMarker)
     {
         ArgumentNullException.ThrowIfNull(onMarker);
         using var command = Command(script);
@@ -37,6 +37,12 @@ internal sealed class NpgsqlChannel(NpgsqlConnection connection) : ISqlChannel
         using var reader = command.ExecuteReader();
         do
         {
+            if (trailer is not null && reader.FieldCount > 0 && reader.GetName(0) == trailer.Column)
+            {
+                trailer.Read(reader);
+                continue;
+            }
+
             // A migration's own statements may return rows too.
             while (reader.FieldCount == 2 && reader.GetName(0) == markerColumn && reader.Read())
             {

@@ -34,6 +34,7 @@ internal sealed partial class Pipeline
     private readonly IReadOnlyList<Assembly> _assemblies;
     private readonly PipelineObserver _observer;
     private readonly string _sessionReset;
+    private readonly BatchTrailer? _trailer;
     private readonly ExpressionBuilder _builder;
     private readonly SqlProcessor _processor;
     private readonly List<(MigrationDefinition Migration, string Script)> _queued = [];
@@ -51,15 +52,18 @@ internal sealed partial class Pipeline
     /// <param name="observer">Hears each step and, verbose, each statement.</param>
     /// <param name="sessionReset">Sent after each migration, so that none starts in a state an earlier one left.</param>
     /// <param name="connectionString">What migrations read as <c>ConnectionString</c>.</param>
+    /// <param name="trailer">Sent in each pipelined migration's transaction, after its bookkeeping.</param>
     public Pipeline(
         ISqlChannel channel,
         MigrationCatalog catalog,
         IReadOnlyList<Assembly> assemblies,
         PipelineObserver? observer = null,
         string sessionReset = "",
-        string? connectionString = null)
+        string? connectionString = null,
+        BatchTrailer? trailer = null)
     {
         _channel = channel;
+        _trailer = trailer;
         _sessionReset = sessionReset;
         _catalog = catalog;
         _assemblies = assemblies;
@@ -225,7 +229,8 @@ internal sealed partial class Pipeline
         bookkeeping.Write(_processor);
         var marker = FormattableString.Invariant($"SELECT {_queued.Count} AS {LandedColumn}, clock_timestamp()");
         string[] reset = _sessionReset.Length == 0 ? [] : [_sessionReset];
-        var script = SqlProcessor.Script(["BEGIN", .. statements, Guard, .. _processor.TakePending(), "COMMIT", .. reset, marker]);
+        string[] trailer = _trailer is null ? [] : [_trailer.Sql];
+        var script = SqlProcessor.Script(["BEGIN", .. statements, Guard, .. _processor.TakePending(), .. trailer, "COMMIT", .. reset, marker]);
         _queued.Add((migration, script));
         return true;
     }
@@ -303,7 +308,7 @@ internal sealed partial class Pipeline
         try
         {
             var script = $"SELECT -1 AS {LandedColumn}, clock_timestamp();\n" + string.Concat(batch.Select(q => q.Script));
-            _channel.SendBatch(script, LandedColumn, (index, at) =>
+            _channel.SendBatch(script, LandedColumn, _trailer, (index, at) =>
             {
                 if (index >= 0)
                 {

@@ -101,18 +101,41 @@ internal static class FingerprintSql
         """;
 
     /// <summary>What notes the objects each migration touches: event triggers, which only a superuser may create.</summary>
-    public const string EventTriggers =
+    public static string EventTriggers =>
         $$"""
         CREATE EVENT TRIGGER {{Schema}}_ddl ON ddl_command_end EXECUTE FUNCTION {{Schema}}.on_ddl();
         CREATE EVENT TRIGGER {{Schema}}_drop ON sql_drop EXECUTE FUNCTION {{Schema}}.on_drop();
         ALTER EVENT TRIGGER {{Schema}}_ddl ENABLE ALWAYS;
         ALTER EVENT TRIGGER {{Schema}}_drop ENABLE ALWAYS;
+        CREATE FUNCTION {{Schema}}.take_touched()
+            RETURNS TABLE ({{KindColumn}} text, nsp text, name text, oid bigint, hash text)
+            LANGUAGE plpgsql SECURITY DEFINER {{string.Join(" ", Settings.Select(s => "SET " + s))}} AS $f$
+        #variable_conflict use_column
+        BEGIN
+            RETURN QUERY {{HashTouched}};
+        END
+        $f$;
+        GRANT USAGE ON SCHEMA {{Schema}} TO PUBLIC;
         """;
 
     // As SchemaReader's: the text of pg_get_* then depends on the objects alone.
-    public const string SessionSetup =
-        "SET search_path = pg_catalog; SET quote_all_identifiers = off; SET datestyle = 'ISO, MDY'; "
-        + "SET intervalstyle = postgres; SET timezone = 'UTC'; SET extra_float_digits = 1; SET bytea_output = hex";
+    private static readonly string[] Settings =
+    [
+        "search_path = pg_catalog", "quote_all_identifiers = off", "datestyle = 'ISO, MDY'", "intervalstyle = postgres",
+        "timezone = 'UTC'", "extra_float_digits = 1", "bytea_output = hex", "standard_conforming_strings = on",
+    ];
+
+    /// <summary>The settings of the fingerprint's own session.</summary>
+    public static readonly string SessionSetup = string.Join("; ", Settings.Select(s => "SET " + s));
+
+    /// <summary>The first column of <see cref="TakeTouched"/>'s rows, by which they are told from a migration's own.</summary>
+    public const string KindColumn = "migrations_runner_kind";
+
+    /// <summary>
+    /// <see cref="HashTouched"/> as one short call: it can ride in a migration's own transaction, after its bookkeeping,
+    /// in whatever state the migration left the session, and is planned once per session however often it is sent.
+    /// </summary>
+    public const string TakeTouched = $"SELECT * FROM {Schema}.take_touched()";
 
     private static readonly string Relation =
         $"""

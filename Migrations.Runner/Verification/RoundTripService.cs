@@ -106,7 +106,7 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
             return bench;
         }
 
-        var beforeUp = await bench.Fingerprint.RefreshAsync(ct);
+        var beforeUp = bench.Fingerprint.Refresh(ct);
         var seeds = run.WithData ? await run.SeedAsync(bench) : [];
         if (bench.Run(migration, up: false, ct) is { } downFailed)
         {
@@ -122,7 +122,7 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
             return bench;
         }
 
-        var beforeDown = await bench.Fingerprint.RefreshAsync(ct);
+        var beforeDown = bench.Fingerprint.Refresh(ct);
         if (Differs(bench.Fingerprint, beforeUp, beforeDown))
         {
             var (differences, fresh) = await run.CompareWithFreshAsync(bench, run.Previous(version));
@@ -136,7 +136,7 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
                     failures.Add(new RoundTripFailure(entry, RoundTripCheck.UpFailed, [], failed));
                 }
 
-                await fresh.Fingerprint.RefreshAsync(ct);
+                fresh.Fingerprint.Refresh(ct);
                 return fresh;
             }
 
@@ -162,7 +162,7 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
             return await run.ReplaceAsync(bench, version);
         }
 
-        var beforeAgain = await bench.Fingerprint.RefreshAsync(ct);
+        var beforeAgain = bench.Fingerprint.Refresh(ct);
         if (Differs(bench.Fingerprint, beforeDown, beforeAgain))
         {
             var (differences, fresh) = await run.CompareWithFreshAsync(bench, version);

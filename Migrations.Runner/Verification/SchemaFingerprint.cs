@@ -1,3 +1,5 @@
+using System.Data;
+using Migrations.Runner.Execution;
 using Migrations.Runner.Session;
 using Npgsql;
 using NpgsqlTypes;
@@ -19,6 +21,7 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
     private readonly NpgsqlConnection _connection;
     private readonly Dictionary<SchemaUnit, string> _hashes = [];
     private readonly Dictionary<long, SchemaUnit> _byOid = [];
+    private List<Row>? _taken;
 
     private SchemaFingerprint(NpgsqlConnection connection, bool incremental)
     {
@@ -59,7 +62,7 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
             }
 
             var fingerprint = new SchemaFingerprint(connection, superuser);
-            await fingerprint.HashAsync([], everything: true, cancellationToken);
+            fingerprint.Hash([], everything: true, cancellationToken);
             return fingerprint;
         }
         catch
@@ -73,12 +76,24 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
     public string? this[SchemaUnit unit] => _hashes.GetValueOrDefault(unit);
 
     /// <summary>
+    /// What a migration session's pipeline sends inside each migration's transaction so that the refresh after it needs
+    /// no round trip of its own; null where refreshes hash everything.
+    /// </summary>
+    public BatchTrailer? Trailer => Incremental ? new BatchTrailer(FingerprintSql.TakeTouched, FingerprintSql.KindColumn, Take) : null;
+
+    /// <summary>
     /// Brings the fingerprint up to date with the database after a migration landed. Returns, for every object the
     /// refresh looked at, its hash before the refresh (null where it did not exist).
     /// </summary>
-    public async Task<IReadOnlyDictionary<SchemaUnit, string?>> RefreshAsync(CancellationToken cancellationToken)
+    public IReadOnlyDictionary<SchemaUnit, string?> Refresh(CancellationToken cancellationToken)
     {
-        var previous = await HashAsync([], everything: !Incremental, cancellationToken);
+        if (_taken is { } taken)
+        {
+            _taken = null;
+            return Apply(taken, cancellationToken);
+        }
+
+        var previous = Hash([], everything: !Incremental, cancellationToken);
         if (!Incremental)
         {
             // Everything was hashed: what was known and is gone was looked at too.
@@ -92,15 +107,24 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
         return previous;
     }
 
-    // Hashes the noted objects and the ones named; returns each one's hash before. A renamed object is noted under its
-    // new name only: the object that had its oid under another name is looked at again, and is found gone.
-    private async Task<Dictionary<SchemaUnit, string?>> HashAsync(
-        List<SchemaUnit> named, bool everything, CancellationToken cancellationToken)
+    /// <summary>Forgets what the trailer read in a migration that then failed: its transaction took the notes back too.</summary>
+    public void Discard() => _taken = null;
+
+    // The trailer's rows, read as they arrive on the migration session, kept until the migration is known to have landed.
+    private void Take(IDataReader reader)
     {
-        var previous = new Dictionary<SchemaUnit, string?>();
-        var renamed = new List<SchemaUnit>();
-        var sql = everything ? FingerprintSql.HashEverything : named.Count > 0 ? FingerprintSql.HashNamed : FingerprintSql.HashTouched;
-        await using (var command = new NpgsqlCommand(sql, _connection))
+        _taken ??= [];
+        while (reader.Read())
+        {
+            _taken.Add(Row.Read(reader));
+        }
+    }
+
+    private Dictionary<SchemaUnit, string?> Hash(List<SchemaUnit> named, bool everything, CancellationToken cancellationToken)
+    {
+        var sql = everything ? FingerprintSql.HashEverything : named.Count > 0 ? FingerprintSql.HashNamed : FingerprintSql.TakeTouched;
+        var rows = new List<Row>();
+        using (var command = new NpgsqlCommand(sql, _connection))
         {
             if (named.Count > 0)
             {
@@ -109,33 +133,47 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
                 command.Parameters.Add(Texts(named.Select(u => u.Name)));
             }
 
-            await command.PrepareAsync(cancellationToken);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            cancellationToken.ThrowIfCancellationRequested();
+            using var cancelling = cancellationToken.Register(command.Cancel);
+            command.Prepare();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
             {
-                var unit = new SchemaUnit(reader.GetString(0), reader.GetString(1), reader.GetString(2));
-                previous[unit] = _hashes.GetValueOrDefault(unit);
-                if (reader.IsDBNull(4))
-                {
-                    _hashes.Remove(unit);
-                    continue;
-                }
-
-                _hashes[unit] = reader.GetString(4);
-                var oid = reader.GetInt64(3);
-                if (_byOid.TryGetValue(oid, out var before) && before != unit)
-                {
-                    renamed.Add(before);
-                }
-
-                _byOid[oid] = unit;
+                rows.Add(Row.Read(reader));
             }
+        }
+
+        return Apply(rows, cancellationToken);
+    }
+
+    // Takes in the hashes of the rows; returns each one's hash before. A renamed object is noted under its new name
+    // only: the object that had its oid under another name is looked at again, and is found gone.
+    private Dictionary<SchemaUnit, string?> Apply(List<Row> rows, CancellationToken cancellationToken)
+    {
+        var previous = new Dictionary<SchemaUnit, string?>();
+        var renamed = new List<SchemaUnit>();
+        foreach (var (unit, oid, hash) in rows)
+        {
+            previous[unit] = _hashes.GetValueOrDefault(unit);
+            if (hash is null)
+            {
+                _hashes.Remove(unit);
+                continue;
+            }
+
+            _hashes[unit] = hash;
+            if (_byOid.TryGetValue(oid, out var before) && before != unit)
+            {
+                renamed.Add(before);
+            }
+
+            _byOid[oid] = unit;
         }
 
         var again = renamed.Where(u => !previous.ContainsKey(u)).ToList();
         if (again.Count > 0)
         {
-            foreach (var (unit, hash) in await HashAsync(again, everything: false, cancellationToken))
+            foreach (var (unit, hash) in Hash(again, everything: false, cancellationToken))
             {
                 previous.TryAdd(unit, hash);
             }
@@ -148,4 +186,12 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
         new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = values.ToArray() };
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private readonly record struct Row(SchemaUnit Unit, long Oid, string? Hash)
+    {
+        public static Row Read(IDataRecord record) => new(
+            new SchemaUnit(record.GetString(0), record.GetString(1), record.GetString(2)),
+            record.IsDBNull(3) ? 0 : record.GetInt64(3),
+            record.IsDBNull(4) ? null : record.GetString(4));
+    }
 }

@@ -87,7 +87,8 @@ internal sealed class Workbench : IAsyncDisposable
             _migrations.Assemblies,
             new PipelineObserver(Verbose: _options.Verbose),
             session.ResetSql,
-            _scratch.ConnectionString);
+            _scratch.ConnectionString,
+            Fingerprint.Trailer);
         try
         {
             _pipeline.Run([migration], up, up ? m => Bookkeeping.Applied(m, _checksums, _migrations.VersionTable)
@@ -96,6 +97,7 @@ internal sealed class Workbench : IAsyncDisposable
         }
         catch (RunnerErrorException e) when (e.Error is MigrationFailed failed)
         {
+            Fingerprint.Discard();
             _pipeline = null;
             return failed;
         }

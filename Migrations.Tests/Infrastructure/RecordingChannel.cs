@@ -21,7 +21,7 @@ internal sealed partial class RecordingChannel : ISqlChannel
 
     public void Execute(string sql) => Log.Add("execute " + sql.Trim());
 
-    public void SendBatch(string script, string markerColumn, Action<int, DateTime> onMarker)
+    public void SendBatch(string script, string markerColumn, BatchTrailer? trailer, Action<int, DateTime> onMarker)
     {
         ArgumentNullException.ThrowIfNull(onMarker);
         var versions = Versions(script);
