@@ -37,7 +37,7 @@ internal sealed partial class Pipeline
     private readonly BatchTrailer? _trailer;
     private readonly ExpressionBuilder _builder;
     private readonly SqlProcessor _processor;
-    private readonly List<(MigrationDefinition Migration, string Script)> _queued = [];
+    private readonly List<(MigrationDefinition Migration, bool Up, string Script)> _queued = [];
     private readonly bool _maintainEach;
     private readonly List<MigrationStep> _steps = [];
     private readonly Stopwatch _sinceLastStep = new();
@@ -79,6 +79,19 @@ internal sealed partial class Pipeline
     public IReadOnlyList<MigrationStep> Steps => _steps;
 
     /// <summary>
+    /// As <c>Run</c>, each step in its own direction (a round trip's up, down and up again of one migration after
+    /// another), without lock retries; batches grow again from one, so a caller that stops early has little sent ahead.
+    /// </summary>
+    public IReadOnlyList<MigrationStep> RunSteps(
+        IReadOnlyList<(MigrationDefinition Migration, bool Up)> steps,
+        Func<MigrationDefinition, bool, Bookkeeping> bookkeeping,
+        CancellationToken cancellationToken)
+    {
+        _batch = 1;
+        return RunOnce(steps, bookkeeping, cancellationToken);
+    }
+
+    /// <summary>
     /// Runs each migration with its bookkeeping in one transaction; non-transactional ones in autocommit, their
     /// bookkeeping after them. Returns once everything sent has landed.
     /// </summary>
@@ -87,23 +100,23 @@ internal sealed partial class Pipeline
     /// </exception>
     /// <exception cref="OperationCanceledException">Cancelled between migrations; what was sent has landed.</exception>
     private List<MigrationStep> RunOnce(
-        IReadOnlyList<MigrationDefinition> plan,
-        bool up,
-        Func<MigrationDefinition, Bookkeeping> bookkeeping,
+        IReadOnlyList<(MigrationDefinition Migration, bool Up)> plan,
+        Func<MigrationDefinition, bool, Bookkeeping> bookkeeping,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        _up = up;
+        _up = plan.Count == 0 || plan[0].Up;
         _sinceLastStep.Restart();
         using var cancelling = cancellationToken.Register(_channel.Cancel);
         try
         {
             try
             {
-                foreach (var migration in plan)
+                foreach (var (migration, up) in plan)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    RunOne(migration, bookkeeping);
+                    _up = up;
+                    RunOne(migration, bookkeeping(migration, up));
                 }
 
                 Drain();
@@ -132,33 +145,7 @@ internal sealed partial class Pipeline
         return _steps;
     }
 
-    /// <summary>Runs the [Maintenance] migrations of a stage, as FluentMigrator's MigrateUp does: each in its own transaction.</summary>
-    public void Maintain(MigrationStage stage) =>
-        RunUnversioned(_catalog.Maintenance.GetValueOrDefault(stage, []), (m, reason) => new MaintenanceFailed(stage, m.Name, reason));
-
-    /// <summary>Runs the [Profile] migrations asked for, as FluentMigrator's ApplyProfiles does: each Up in a transaction.</summary>
-    public void ApplyProfiles() =>
-        RunUnversioned(_catalog.Profiles, (m, reason) => new ProfileFailed(_catalog.Context.Selection.Profile ?? "", m.Name, reason));
-
-    private void RunUnversioned(IEnumerable<MigrationDefinition> migrations, Func<MigrationDefinition, string, RunnerError> failed)
-    {
-        Drain();
-        foreach (var migration in migrations)
-        {
-            try
-            {
-                Execute(migration.Transactional, () => _builder.Apply(migration.Create(), up: true, _processor), _ => { });
-            }
-            catch (Exception e) when (e is not (OutOfMemoryException or RunnerErrorException))
-            {
-                var pg = SqlErrorLocator.FindPostgresError(e);
-                var reason = pg is null ? SqlErrorLocator.Flatten(e) : $"{pg.SqlState} {pg.MessageText}";
-                throw new RunnerErrorException(failed(migration, reason), e);
-            }
-        }
-    }
-
-    private void RunOne(MigrationDefinition migration, Func<MigrationDefinition, Bookkeeping> bookkeeping)
+    private void RunOne(MigrationDefinition migration, Bookkeeping bookkeeping)
     {
         if (_up && _maintainEach)
         {
@@ -170,7 +157,7 @@ internal sealed partial class Pipeline
         {
             _observer.Verbose?.WriteLine($"  {(_up ? "migrating" : "reverting")} {migration.Version} {migration.Name}");
             _observer.OnStarting?.Invoke(migration.Entry);
-            queued = Add(migration, bookkeeping(migration));
+            queued = Add(migration, bookkeeping);
         }
         catch (Exception e) when (e is not (OutOfMemoryException or RunnerErrorException))
         {
@@ -230,8 +217,9 @@ internal sealed partial class Pipeline
         var marker = FormattableString.Invariant($"SELECT {_queued.Count} AS {LandedColumn}, clock_timestamp()");
         string[] reset = _sessionReset.Length == 0 ? [] : [_sessionReset];
         string[] trailer = _trailer is null ? [] : [_trailer.Sql];
-        var script = SqlProcessor.Script(["BEGIN", .. statements, Guard, .. _processor.TakePending(), .. trailer, "COMMIT", .. reset, marker]);
-        _queued.Add((migration, script));
+        var script = SqlProcessor.Script(
+            ["BEGIN", .. statements, Guard, .. _processor.TakePending(), .. trailer, "COMMIT", .. reset, marker]);
+        _queued.Add((migration, _up, script));
         return true;
     }
 
@@ -301,7 +289,7 @@ internal sealed partial class Pipeline
     }
 
     // One command for the whole batch; each migration is reported as its marker row arrives.
-    private void Send((MigrationDefinition Migration, string Script)[] batch)
+    private void Send((MigrationDefinition Migration, bool Up, string Script)[] batch)
     {
         var landed = 0;
         DateTime? previous = null;
@@ -322,7 +310,7 @@ internal sealed partial class Pipeline
         catch (Exception e) when (e is not OutOfMemoryException && landed < batch.Length)
         {
             _channel.RollBackQuietly();
-            throw Failed(batch[landed].Migration.Entry, e, batch[landed].Script, MigrationMode.Transaction);
+            throw Failed(batch[landed].Migration.Entry, e, batch[landed].Script, MigrationMode.Transaction, batch[landed].Up);
         }
 
         _sinceLastStep.Restart();
@@ -378,22 +366,24 @@ internal sealed partial class Pipeline
         }
     }
 
-    private RunnerErrorException Failed(MigrationEntry migration, Exception error, string? sentSql, MigrationMode? mode = null)
+    private RunnerErrorException Failed(
+        MigrationEntry migration, Exception error, string? sentSql, MigrationMode? mode = null, bool? queuedUp = null)
     {
+        var up = queuedUp ?? _up;
         var pg = SqlErrorLocator.FindPostgresError(error);
         // Only the guard can meet 25P01 in a command that holds it: a script whose own COMMIT the lexer sees never
         // shares a command with it.
         if (pg is { SqlState: "25P01" } && sentSql?.Contains(Guard, StringComparison.Ordinal) == true)
         {
             return new RunnerErrorException(
-                new MigrationFailed(migration, _up, _steps.Count, null, null, "", MigrationMode.EndedRunnersTransaction), error);
+                new MigrationFailed(migration, up, _steps.Count, null, null, "", MigrationMode.EndedRunnersTransaction), error);
         }
 
         var location = pg is null ? null : SqlErrorLocator.Locate(_assemblies, pg, sentSql);
         var sql = pg is null ? null : SqlErrorLocator.Describe(pg);
         return new RunnerErrorException(
             new MigrationFailed(
-                migration, _up, _steps.Count, sql, location, pg is null ? SqlErrorLocator.Flatten(error) : "", mode ?? _mode),
+                migration, up, _steps.Count, sql, location, pg is null ? SqlErrorLocator.Flatten(error) : "", mode ?? _mode),
             error);
     }
 }

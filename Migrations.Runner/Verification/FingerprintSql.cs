@@ -204,9 +204,6 @@ internal static class FingerprintSql
     /// </summary>
     public static readonly string HashTouched = Hash(named: "");
 
-    /// <summary>As <see cref="HashTouched"/>, and the objects named in $1..$3 (kind, schema, name) too.</summary>
-    public static readonly string HashNamed = Hash(named: "UNION ALL SELECT * FROM unnest($1::text[], $2::text[], $3::text[])");
-
     /// <summary>As <see cref="HashTouched"/>, and every object of the schema too.</summary>
     public static readonly string HashEverything = Hash(named:
         $"""

@@ -2,7 +2,6 @@ using System.Data;
 using Migrations.Runner.Execution;
 using Migrations.Runner.Session;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Migrations.Runner.Verification;
 
@@ -62,7 +61,7 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
             }
 
             var fingerprint = new SchemaFingerprint(connection, superuser);
-            fingerprint.Hash([], everything: true, cancellationToken);
+            fingerprint.Hash(everything: true, cancellationToken);
             return fingerprint;
         }
         catch
@@ -90,10 +89,10 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
         if (_taken is { } taken)
         {
             _taken = null;
-            return Apply(taken, cancellationToken);
+            return Apply(taken);
         }
 
-        var previous = Hash([], everything: !Incremental, cancellationToken);
+        var previous = Hash(everything: !Incremental, cancellationToken);
         if (!Incremental)
         {
             // Everything was hashed: what was known and is gone was looked at too.
@@ -110,6 +109,20 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
     /// <summary>Forgets what the trailer read in a migration that then failed: its transaction took the notes back too.</summary>
     public void Discard() => _taken = null;
 
+    /// <summary>
+    /// Hands over what the trailer read for the migration that just landed, null when it sent none: a step run ahead of
+    /// its check keeps its rows until <see cref="Restore"/> gives them back for the refresh after it.
+    /// </summary>
+    public List<Row>? TakeTrailerRows()
+    {
+        var taken = _taken;
+        _taken = null;
+        return taken;
+    }
+
+    /// <summary>Gives back a step's rows (<see cref="TakeTrailerRows"/>): the next refresh applies them.</summary>
+    public void Restore(List<Row> rows) => _taken = rows;
+
     // The trailer's rows, read as they arrive on the migration session, kept until the migration is known to have landed.
     private void Take(IDataReader reader)
     {
@@ -120,19 +133,11 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
         }
     }
 
-    private Dictionary<SchemaUnit, string?> Hash(List<SchemaUnit> named, bool everything, CancellationToken cancellationToken)
+    private Dictionary<SchemaUnit, string?> Hash(bool everything, CancellationToken cancellationToken)
     {
-        var sql = everything ? FingerprintSql.HashEverything : named.Count > 0 ? FingerprintSql.HashNamed : FingerprintSql.TakeTouched;
         var rows = new List<Row>();
-        using (var command = new NpgsqlCommand(sql, _connection))
+        using (var command = new NpgsqlCommand(everything ? FingerprintSql.HashEverything : FingerprintSql.TakeTouched, _connection))
         {
-            if (named.Count > 0)
-            {
-                command.Parameters.Add(Texts(named.Select(u => u.Kind)));
-                command.Parameters.Add(Texts(named.Select(u => u.Schema)));
-                command.Parameters.Add(Texts(named.Select(u => u.Name)));
-            }
-
             cancellationToken.ThrowIfCancellationRequested();
             using var cancelling = cancellationToken.Register(command.Cancel);
             command.Prepare();
@@ -143,12 +148,13 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
             }
         }
 
-        return Apply(rows, cancellationToken);
+        return Apply(rows);
     }
 
     // Takes in the hashes of the rows; returns each one's hash before. A renamed object is noted under its new name
-    // only: the object that had its oid under another name is looked at again, and is found gone.
-    private Dictionary<SchemaUnit, string?> Apply(List<Row> rows, CancellationToken cancellationToken)
+    // only: the name its oid had before is gone, unless something took it in the same migration, which is then noted
+    // too. Nothing is asked of the database, which a step run ahead of its check has already left behind.
+    private Dictionary<SchemaUnit, string?> Apply(List<Row> rows)
     {
         var previous = new Dictionary<SchemaUnit, string?>();
         var renamed = new List<SchemaUnit>();
@@ -170,24 +176,18 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
             _byOid[oid] = unit;
         }
 
-        var again = renamed.Where(u => !previous.ContainsKey(u)).ToList();
-        if (again.Count > 0)
+        foreach (var gone in renamed.Where(u => !previous.ContainsKey(u)))
         {
-            foreach (var (unit, hash) in Hash(again, everything: false, cancellationToken))
-            {
-                previous.TryAdd(unit, hash);
-            }
+            previous[gone] = _hashes.GetValueOrDefault(gone);
+            _hashes.Remove(gone);
         }
 
         return previous;
     }
 
-    private static NpgsqlParameter Texts(IEnumerable<string> values) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = values.ToArray() };
-
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
-    private readonly record struct Row(SchemaUnit Unit, long Oid, string? Hash)
+    internal readonly record struct Row(SchemaUnit Unit, long Oid, string? Hash)
     {
         public static Row Read(IDataRecord record) => new(
             new SchemaUnit(record.GetString(0), record.GetString(1), record.GetString(2)),

@@ -21,7 +21,10 @@ internal sealed class Workbench : IAsyncDisposable
     private readonly RunOptions _options;
     private readonly ScratchDatabase _scratch;
     private MigrationSession? _session;
+    private readonly Queue<Recorded> _recorded = new();
     private Pipeline? _pipeline;
+    private bool _recording;
+    private bool _unrecorded;
     private bool _disposed;
 
     private Workbench(MigrationSet migrations, IReadOnlyDictionary<long, string> checksums, RunOptions options, ScratchDatabase scratch)
@@ -77,22 +80,73 @@ internal sealed class Workbench : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs one migration's Up or Down with its bookkeeping; its failure, or null.</summary>
-    public MigrationFailed? Run(MigrationDefinition migration, bool up, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the database has run steps the caller has not yet taken (<see cref="RunAhead"/>), or one whose trailer did
+    /// not come: it is then past the schema those steps' checks are about, and only what was recorded can be taken.
+    /// </summary>
+    public bool Ahead => _recorded.Count > 0 || _unrecorded;
+
+    /// <summary>
+    /// Runs the round trip of each migration (up, down, up again) as pipelined steps, recording each step's outcome for
+    /// <see cref="Run"/> to hand out in the same order: the checks then cost what the steps cost on the server, while
+    /// the next batch is built. Stops recording at a step that sent no trailer (it ran outside the pipeline's batches);
+    /// a failure ends the steps, so the database is then exactly where the recorded ones leave it.
+    /// </summary>
+    public void RunAhead(IReadOnlyList<MigrationDefinition> migrations, CancellationToken cancellationToken)
     {
-        var session = _session ?? throw new InvalidOperationException("the workbench has no session");
-        _pipeline ??= new Pipeline(
-            new NpgsqlChannel(session.Connection),
-            _migrations.Catalog,
-            _migrations.Assemblies,
-            new PipelineObserver(Verbose: _options.Verbose),
-            session.ResetSql,
-            _scratch.ConnectionString,
-            Fingerprint.Trailer);
+        _recording = true;
         try
         {
-            _pipeline.Run([migration], up, up ? m => Bookkeeping.Applied(m, _checksums, _migrations.VersionTable)
-                : m => Bookkeeping.Reverted(m, _migrations.VersionTable), cancellationToken);
+            Pipeline().RunSteps([.. migrations.SelectMany(m => new[] { (m, true), (m, false), (m, true) })], Bookkeep, cancellationToken);
+        }
+        catch (RunnerErrorException e) when (e.Error is MigrationFailed failed)
+        {
+            _pipeline = null;
+            if (_recording)
+            {
+                _recorded.Enqueue(new Recorded(failed.Migration.Version, null, failed));
+            }
+        }
+        finally
+        {
+            _recording = false;
+            Fingerprint.Discard();
+        }
+    }
+
+    /// <summary>Whether the steps recorded next are the whole round trip of <paramref name="version"/>, or end in its failure.</summary>
+    public bool HasRecorded(long version)
+    {
+        var steps = _recorded.TakeWhile(r => r.Version == version).ToList();
+        return steps.Count == 3 || steps.LastOrDefault()?.Failure is not null;
+    }
+
+    /// <summary>Runs one migration's Up or Down with its bookkeeping (or hands out its recorded outcome); its failure, or null.</summary>
+    public MigrationFailed? Run(MigrationDefinition migration, bool up, CancellationToken cancellationToken)
+    {
+        if (_recorded.TryDequeue(out var recorded))
+        {
+            if (recorded.Version != migration.Version)
+            {
+                throw new InvalidOperationException($"the step recorded next is of {recorded.Version}, not {migration.Version}");
+            }
+
+            if (recorded.Rows is { } rows)
+            {
+                Fingerprint.Restore(rows);
+            }
+
+            return recorded.Failure;
+        }
+
+        if (_unrecorded)
+        {
+            throw new InvalidOperationException("the workbench ran past the steps it recorded");
+        }
+
+        try
+        {
+            Pipeline().Run([migration], up, m => Bookkeep(m, up), cancellationToken);
             return null;
         }
         catch (RunnerErrorException e) when (e.Error is MigrationFailed failed)
@@ -101,6 +155,40 @@ internal sealed class Workbench : IAsyncDisposable
             _pipeline = null;
             return failed;
         }
+    }
+
+    private Pipeline Pipeline()
+    {
+        var session = _session ?? throw new InvalidOperationException("the workbench has no session");
+        return _pipeline ??= new Pipeline(
+            new NpgsqlChannel(session.Connection),
+            _migrations.Catalog,
+            _migrations.Assemblies,
+            new PipelineObserver(Verbose: _options.Verbose, OnStep: Landed),
+            session.ResetSql,
+            _scratch.ConnectionString,
+            Fingerprint.Trailer);
+    }
+
+    private Bookkeeping Bookkeep(MigrationDefinition migration, bool up) => up
+        ? Bookkeeping.Applied(migration, _checksums, _migrations.VersionTable)
+        : Bookkeeping.Reverted(migration, _migrations.VersionTable);
+
+    private void Landed(MigrationStep step)
+    {
+        if (!_recording)
+        {
+            return;
+        }
+
+        if (Fingerprint.TakeTrailerRows() is { } rows)
+        {
+            _recorded.Enqueue(new Recorded(step.Migration.Version, rows, null));
+            return;
+        }
+
+        _recording = false;
+        _unrecorded = true;
     }
 
     /// <summary>The full snapshot of the scratch database as it is now.</summary>
@@ -130,4 +218,7 @@ internal sealed class Workbench : IAsyncDisposable
 
         await _scratch.DisposeAsync();
     }
+
+    // One step run ahead: its migration, the trailer's rows when it landed, its failure when it did not.
+    private sealed record Recorded(long Version, List<SchemaFingerprint.Row>? Rows, MigrationFailed? Failure);
 }

@@ -19,6 +19,7 @@ public class VerifyCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFixt
         [6] = "down does not restore the schema before its up",
         [8] = "up after its down gives a schema other than its first up",
         [11] = "down does not restore the schema before its up",
+        [14] = "down does not restore the schema before its up",
     };
 
     private const string Source = """
@@ -103,6 +104,43 @@ public class VerifyCommandTests(DatabaseFixture db) : IClassFixture<DatabaseFixt
         {
             public override void Up() => Execute.Sql("ALTER TABLE kept RENAME TO archive");
             public override void Down() => Execute.Sql("ALTER TABLE archive RENAME TO kept_old");
+        }
+
+        // Run outside a transaction, and with C# on the connection: neither can share a batch with the steps around it.
+        [Migration(12, TransactionBehavior.None)]
+        public sealed class M0012_IndexesConcurrently : Migration
+        {
+            public override void Up() => Execute.Sql("CREATE INDEX CONCURRENTLY accounts_email_lower ON accounts (lower(email))");
+            public override void Down() => Execute.Sql("DROP INDEX CONCURRENTLY accounts_email_lower");
+        }
+
+        [Migration(13)]
+        public sealed class M0013_CreatesATableFromCode : Migration
+        {
+            public override void Up() => Execute.WithConnection((c, t) => Run(c, t, "CREATE TABLE coded (id int)"));
+            public override void Down() => Execute.WithConnection((c, t) => Run(c, t, "DROP TABLE coded"));
+
+            private static void Run(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string sql)
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                command.ExecuteNonQuery();
+            }
+        }
+
+        [Migration(14)]
+        public sealed class M0014_DropsAndCreatesAnother : Migration
+        {
+            public override void Up() => Execute.Sql("CREATE TABLE drafts (id int)");
+            public override void Down() => Execute.Sql("DROP TABLE drafts; CREATE TABLE draft_copies (id int)");
+        }
+
+        [Migration(15)]
+        public sealed class M0015_AddsAComment : Migration
+        {
+            public override void Up() => Execute.Sql("COMMENT ON TABLE accounts IS 'who signs in'");
+            public override void Down() => Execute.Sql("COMMENT ON TABLE accounts IS NULL");
         }
         """;
 
