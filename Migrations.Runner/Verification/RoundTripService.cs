@@ -75,14 +75,9 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
             for (var i = 0; i < range.Count; i++)
             {
                 var migration = range[i];
-                if (!bench.Ahead && bench.Fingerprint.Incremental && !withData && migration.Transactional)
+                if (!bench.Ahead && bench.Fingerprint.Incremental && !withData)
                 {
-                    bench.RunAhead([.. range.Skip(i).Take(RunAheadVersions).TakeWhile(m => m.Transactional)], cancellationToken);
-                }
-
-                if (bench.Ahead && !bench.HasRecorded(migration.Version))
-                {
-                    bench = await run.RestartAsync(bench, migration.Version);
+                    bench.RunAhead([.. range.Skip(i).Take(RunAheadVersions)], cancellationToken);
                 }
 
                 bench = await CheckAsync(run, bench, migration, failures);
@@ -97,6 +92,7 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
         finally
         {
             await bench.DisposeAsync();
+            await run.RetiredAsync();
         }
 
         var notChecked = range.Skip(checkedVersions.Count).Select(m => m.Entry).ToList();
@@ -148,7 +144,7 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
             var (differences, fresh) = await run.CompareWithFreshAsync(bench, run.Previous(version));
             if (differences.Count > 0)
             {
-                await bench.DisposeAsync();
+                run.Retire(bench);
                 failures.Add(new RoundTripFailure(entry, RoundTripCheck.DownDiffers, differences, null));
                 // The fresh copy is at the version before: its Up brings it to where the next version starts.
                 if (fresh.Run(migration, up: true, ct) is { } failed)
@@ -160,7 +156,7 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
                 return fresh;
             }
 
-            await fresh.DisposeAsync();
+            run.Retire(fresh);
         }
 
         if (seeds.Count > 0)
@@ -193,12 +189,12 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
             var (differences, fresh) = await run.CompareWithFreshAsync(bench, version);
             if (differences.Count > 0)
             {
-                await bench.DisposeAsync();
+                run.Retire(bench);
                 failures.Add(new RoundTripFailure(entry, RoundTripCheck.UpAgainDiffers, differences, null));
                 return fresh;
             }
 
-            await fresh.DisposeAsync();
+            run.Retire(fresh);
         }
 
         return bench;
@@ -224,6 +220,8 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
         private static readonly string[] Excluded = [.. SnapshotOptions.BookkeepingTables];
 
         private readonly string _database = new NpgsqlConnectionStringBuilder(service._connectionString).Database ?? "migrations";
+
+        private readonly List<Task> _retiring = [];
 
         public CancellationToken CancellationToken => cancellationToken;
 
@@ -258,17 +256,22 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
             Workbench.CreateAsync(service._migrations, checksums, service._options, server, shadow, _database, version, cancellationToken);
 
         // A fresh bench at the version before, to check this one step by step.
-        public async Task<Workbench> RestartAsync(Workbench bench, long version)
+        public Task<Workbench> RestartAsync(Workbench bench, long version)
         {
-            await bench.DisposeAsync();
-            return await BenchAtAsync(Previous(version));
+            Retire(bench);
+            return BenchAtAsync(Previous(version));
         }
 
-        public async Task<Workbench> ReplaceAsync(Workbench bench, long version)
+        public Task<Workbench> ReplaceAsync(Workbench bench, long version)
         {
-            await bench.DisposeAsync();
-            return await BenchAtAsync(version);
+            Retire(bench);
+            return BenchAtAsync(version);
         }
+
+        // A bench done with is dropped while the next one works: DROP DATABASE waits for a checkpoint.
+        public void Retire(Workbench bench) => _retiring.Add(bench.DisposeAsync().AsTask());
+
+        public Task RetiredAsync() => Task.WhenAll(_retiring);
 
         // Full snapshots: of the bench as it is, and of a fresh bench migrated to the version it should equal.
         public async Task<(IReadOnlyList<SchemaDifference> Differences, Workbench Fresh)> CompareWithFreshAsync(

@@ -133,22 +133,26 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
         }
     }
 
-    private Dictionary<SchemaUnit, string?> Hash(bool everything, CancellationToken cancellationToken)
+    /// <summary>Takes, on the fingerprint's own session, the rows a trailer would have read after the migration that just landed.</summary>
+    public List<Row> TakeTouched(CancellationToken cancellationToken) => Query(FingerprintSql.TakeTouched, cancellationToken);
+
+    private Dictionary<SchemaUnit, string?> Hash(bool everything, CancellationToken cancellationToken) =>
+        Apply(Query(everything ? FingerprintSql.HashEverything : FingerprintSql.TakeTouched, cancellationToken));
+
+    private List<Row> Query(string sql, CancellationToken cancellationToken)
     {
         var rows = new List<Row>();
-        using (var command = new NpgsqlCommand(everything ? FingerprintSql.HashEverything : FingerprintSql.TakeTouched, _connection))
+        using var command = new NpgsqlCommand(sql, _connection);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var cancelling = cancellationToken.Register(command.Cancel);
+        command.Prepare();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var cancelling = cancellationToken.Register(command.Cancel);
-            command.Prepare();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Row.Read(reader));
-            }
+            rows.Add(Row.Read(reader));
         }
 
-        return Apply(rows);
+        return rows;
     }
 
     // Takes in the hashes of the rows; returns each one's hash before. A renamed object is noted under its new name

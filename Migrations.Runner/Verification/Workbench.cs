@@ -23,8 +23,7 @@ internal sealed class Workbench : IAsyncDisposable
     private MigrationSession? _session;
     private readonly Queue<Recorded> _recorded = new();
     private Pipeline? _pipeline;
-    private bool _recording;
-    private bool _unrecorded;
+    private CancellationToken? _recording;
     private bool _disposed;
 
     private Workbench(MigrationSet migrations, IReadOnlyDictionary<long, string> checksums, RunOptions options, ScratchDatabase scratch)
@@ -80,21 +79,17 @@ internal sealed class Workbench : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Whether the database has run steps the caller has not yet taken (<see cref="RunAhead"/>), or one whose trailer did
-    /// not come: it is then past the schema those steps' checks are about, and only what was recorded can be taken.
-    /// </summary>
-    public bool Ahead => _recorded.Count > 0 || _unrecorded;
+    /// <summary>Whether the database has run steps the caller has not yet taken (<see cref="RunAhead"/>): it is past their schemas.</summary>
+    public bool Ahead => _recorded.Count > 0;
 
     /// <summary>
     /// Runs the round trip of each migration (up, down, up again) as pipelined steps, recording each step's outcome for
     /// <see cref="Run"/> to hand out in the same order: the checks then cost what the steps cost on the server, while
-    /// the next batch is built. Stops recording at a step that sent no trailer (it ran outside the pipeline's batches);
-    /// a failure ends the steps, so the database is then exactly where the recorded ones leave it.
+    /// the next batch is built. A failure ends the steps, so the database is then exactly where the recorded ones leave it.
     /// </summary>
     public void RunAhead(IReadOnlyList<MigrationDefinition> migrations, CancellationToken cancellationToken)
     {
-        _recording = true;
+        _recording = cancellationToken;
         try
         {
             Pipeline().RunSteps([.. migrations.SelectMany(m => new[] { (m, true), (m, false), (m, true) })], Bookkeep, cancellationToken);
@@ -102,23 +97,13 @@ internal sealed class Workbench : IAsyncDisposable
         catch (RunnerErrorException e) when (e.Error is MigrationFailed failed)
         {
             _pipeline = null;
-            if (_recording)
-            {
-                _recorded.Enqueue(new Recorded(failed.Migration.Version, null, failed));
-            }
+            _recorded.Enqueue(new Recorded(failed.Migration.Version, null, failed));
         }
         finally
         {
-            _recording = false;
+            _recording = null;
             Fingerprint.Discard();
         }
-    }
-
-    /// <summary>Whether the steps recorded next are the whole round trip of <paramref name="version"/>, or end in its failure.</summary>
-    public bool HasRecorded(long version)
-    {
-        var steps = _recorded.TakeWhile(r => r.Version == version).ToList();
-        return steps.Count == 3 || steps.LastOrDefault()?.Failure is not null;
     }
 
     /// <summary>Runs one migration's Up or Down with its bookkeeping (or hands out its recorded outcome); its failure, or null.</summary>
@@ -137,11 +122,6 @@ internal sealed class Workbench : IAsyncDisposable
             }
 
             return recorded.Failure;
-        }
-
-        if (_unrecorded)
-        {
-            throw new InvalidOperationException("the workbench ran past the steps it recorded");
         }
 
         try
@@ -174,21 +154,15 @@ internal sealed class Workbench : IAsyncDisposable
         ? Bookkeeping.Applied(migration, _checksums, _migrations.VersionTable)
         : Bookkeeping.Reverted(migration, _migrations.VersionTable);
 
+    // A step that ran outside the batches (without a transaction, or with C# on the connection) sent no trailer; the
+    // pipeline waits for each such step to land before it goes on, so the fingerprint's session can still take its notes.
     private void Landed(MigrationStep step)
     {
-        if (!_recording)
+        if (_recording is { } cancellationToken)
         {
-            return;
-        }
-
-        if (Fingerprint.TakeTrailerRows() is { } rows)
-        {
+            var rows = Fingerprint.TakeTrailerRows() ?? Fingerprint.TakeTouched(cancellationToken);
             _recorded.Enqueue(new Recorded(step.Migration.Version, rows, null));
-            return;
         }
-
-        _recording = false;
-        _unrecorded = true;
     }
 
     /// <summary>The full snapshot of the scratch database as it is now.</summary>
