@@ -72,15 +72,24 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
         var bench = await run.BenchAtAsync(run.Previous(range[0].Version));
         try
         {
+            var stepByStepUntil = 0;
             for (var i = 0; i < range.Count; i++)
             {
                 var migration = range[i];
-                if (!bench.Ahead && bench.Fingerprint.Incremental && !withData)
+                if (i >= stepByStepUntil && !bench.Ahead && bench.Fingerprint.Incremental && !withData)
                 {
                     bench.RunAhead([.. range.Skip(i).Take(RunAheadVersions)], cancellationToken);
                 }
 
+                var restarts = run.Restarts;
                 bench = await CheckAsync(run, bench, migration, failures);
+                if (run.Restarts > restarts)
+                {
+                    // Broken versions come in runs (a history's early downs, often): those just after one go step by
+                    // step, where a difference costs no fresh copy more.
+                    stepByStepUntil = i + 1 + RunAheadVersions / 4;
+                }
+
                 checkedVersions.Add(migration.Entry);
                 onChecked?.Invoke(migration.Entry);
                 if (failures.Count > 0 && failures[^1].Check == RoundTripCheck.UpFailed)
@@ -223,6 +232,8 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
 
         private readonly List<Task> _retiring = [];
 
+        public int Restarts { get; private set; }
+
         public CancellationToken CancellationToken => cancellationToken;
 
         public bool WithData => withData;
@@ -258,6 +269,7 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
         // A fresh bench at the version before, to check this one step by step.
         public Task<Workbench> RestartAsync(Workbench bench, long version)
         {
+            Restarts++;
             Retire(bench);
             return BenchAtAsync(Previous(version));
         }

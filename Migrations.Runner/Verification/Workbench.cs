@@ -79,7 +79,7 @@ internal sealed class Workbench : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether the database has run steps the caller has not yet taken (<see cref="RunAhead"/>): it is past their schemas.</summary>
+    /// <summary>Whether the database ran steps not taken yet (<see cref="RunAhead"/>), and is past their schemas.</summary>
     public bool Ahead => _recorded.Count > 0;
 
     /// <summary>
