@@ -30,11 +30,15 @@ internal static class FingerprintSql
         $"NOT EXISTS (SELECT FROM pg_depend x WHERE x.classid = '{catalog}'::regclass AND x.objid = {oid} AND x.deptype = 'e')";
 
     // SECURITY DEFINER: a migration that changes role still has its objects noted. ENABLE ALWAYS (EventTriggers): also
-    // under session_replication_role = replica.
+    // under session_replication_role = replica. The functions of one name are one unit: a function renamed or moved
+    // leaves its old name to others of it, so the name each function had (functions) is noted along with the new one.
     public const string Install =
         $$"""
         CREATE SCHEMA {{Schema}};
         CREATE UNLOGGED TABLE {{Schema}}.touched (kind text NOT NULL, nsp text NOT NULL, name text NOT NULL);
+        CREATE UNLOGGED TABLE {{Schema}}.functions (oid oid PRIMARY KEY, nsp text NOT NULL, name text NOT NULL);
+        INSERT INTO {{Schema}}.functions SELECT p.oid, n.nspname, p.proname
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {{UserSchema}};
         CREATE FUNCTION {{Schema}}.on_ddl() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $f$
         BEGIN
             INSERT INTO {{Schema}}.touched
@@ -64,10 +68,18 @@ internal static class FingerprintSql
                 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
                 WHERE c.classid = 'pg_proc'::regclass AND p.oid = c.objid
                 UNION ALL
+                SELECT 'f', f.nsp, f.name FROM {{Schema}}.functions f WHERE c.classid = 'pg_proc'::regclass AND f.oid = c.objid
+                UNION ALL
                 SELECT 's', n.nspname::text, '' FROM pg_namespace n WHERE c.classid = 'pg_namespace'::regclass AND n.oid = c.objid
                 UNION ALL
                 SELECT 'e', e.extname::text, '' FROM pg_extension e WHERE c.classid = 'pg_extension'::regclass AND e.oid = c.objid
             ) u(kind, nsp, name);
+            INSERT INTO {{Schema}}.functions
+            SELECT DISTINCT p.oid, n.nspname, p.proname
+            FROM pg_event_trigger_ddl_commands() c
+            JOIN pg_proc p ON c.classid = 'pg_proc'::regclass AND p.oid = c.objid
+            JOIN pg_namespace n ON n.oid = p.pronamespace
+            ON CONFLICT (oid) DO UPDATE SET nsp = excluded.nsp, name = excluded.name;
         END
         $f$;
         CREATE FUNCTION {{Schema}}.on_drop() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $f$
@@ -116,6 +128,7 @@ internal static class FingerprintSql
         END
         $f$;
         GRANT USAGE ON SCHEMA {{Schema}} TO PUBLIC;
+        GRANT EXECUTE ON FUNCTION {{Schema}}.take_touched() TO PUBLIC;
         """;
 
     // As SchemaReader's: the text of pg_get_* then depends on the objects alone.

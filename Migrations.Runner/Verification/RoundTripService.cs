@@ -98,9 +98,19 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
                 }
             }
         }
-        finally
+        catch
+        {
+            // The failure being reported stays the one reported, whatever dropping the scratch databases meets.
+            await run.RetireQuietlyAsync(bench);
+            throw;
+        }
+
+        try
         {
             await bench.DisposeAsync();
+        }
+        finally
+        {
             await run.RetiredAsync();
         }
 
@@ -284,6 +294,20 @@ public sealed class RoundTripService(MigrationSet migrations, string connectionS
         public void Retire(Workbench bench) => _retiring.Add(bench.DisposeAsync().AsTask());
 
         public Task RetiredAsync() => Task.WhenAll(_retiring);
+
+        public async Task RetireQuietlyAsync(Workbench bench)
+        {
+            Retire(bench);
+            try
+            {
+                await RetiredAsync();
+            }
+            catch (Exception e)
+                when (e is NpgsqlException or RunnerErrorException or InvalidOperationException or OperationCanceledException)
+            {
+                // A scratch database left behind is named as one (<database>_scratch_<random>); the error matters more.
+            }
+        }
 
         // Full snapshots: of the bench as it is, and of a fresh bench migrated to the version it should equal.
         public async Task<(IReadOnlyList<SchemaDifference> Differences, Workbench Fresh)> CompareWithFreshAsync(

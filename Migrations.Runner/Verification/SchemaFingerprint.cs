@@ -145,19 +145,27 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
         using var command = new NpgsqlCommand(sql, _connection);
         cancellationToken.ThrowIfCancellationRequested();
         using var cancelling = cancellationToken.Register(command.Cancel);
-        command.Prepare();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        try
         {
-            rows.Add(Row.Read(reader));
+            command.Prepare();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add(Row.Read(reader));
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
         }
 
         return rows;
     }
 
-    // Takes in the hashes of the rows; returns each one's hash before. A renamed object is noted under its new name
-    // only: the name its oid had before is gone, unless something took it in the same migration, which is then noted
-    // too. Nothing is asked of the database, which a step run ahead of its check has already left behind.
+    // Takes in the hashes of the rows; returns each one's hash before. A renamed relation, type or schema is noted under
+    // its new name only: the name its oid had before is gone, unless something took it in the same migration, which is
+    // then noted too (a function's old name is noted by the event trigger, since others of its name may stay). Nothing
+    // is asked of the database, which a step run ahead of its check has already left behind.
     private Dictionary<SchemaUnit, string?> Apply(List<Row> rows)
     {
         var previous = new Dictionary<SchemaUnit, string?>();

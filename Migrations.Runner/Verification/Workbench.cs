@@ -24,6 +24,8 @@ internal sealed class Workbench : IAsyncDisposable
     private readonly Queue<Recorded> _recorded = new();
     private Pipeline? _pipeline;
     private CancellationToken? _recording;
+    private List<(MigrationDefinition Migration, bool Up)> _steps = [];
+    private int _landed;
     private bool _disposed;
 
     private Workbench(MigrationSet migrations, IReadOnlyDictionary<long, string> checksums, RunOptions options, ScratchDatabase scratch)
@@ -90,18 +92,21 @@ internal sealed class Workbench : IAsyncDisposable
     public void RunAhead(IReadOnlyList<MigrationDefinition> migrations, CancellationToken cancellationToken)
     {
         _recording = cancellationToken;
+        _landed = 0;
+        _steps = [.. migrations.SelectMany(m => new[] { (m, true), (m, false), (m, true) })];
         try
         {
-            Pipeline().RunSteps([.. migrations.SelectMany(m => new[] { (m, true), (m, false), (m, true) })], Bookkeep, cancellationToken);
+            Pipeline().RunSteps(_steps, Bookkeep, cancellationToken);
         }
         catch (RunnerErrorException e) when (e.Error is MigrationFailed failed)
         {
             _pipeline = null;
-            _recorded.Enqueue(new Recorded(failed.Migration.Version, null, failed));
+            _recorded.Enqueue(new Recorded(failed.Migration.Version, failed.Up, null, failed));
         }
         finally
         {
             _recording = null;
+            _steps = [];
             Fingerprint.Discard();
         }
     }
@@ -109,19 +114,27 @@ internal sealed class Workbench : IAsyncDisposable
     /// <summary>Runs one migration's Up or Down with its bookkeeping (or hands out its recorded outcome); its failure, or null.</summary>
     public MigrationFailed? Run(MigrationDefinition migration, bool up, CancellationToken cancellationToken)
     {
-        if (_recorded.TryDequeue(out var recorded))
+        if (_recorded.TryPeek(out var recorded))
         {
-            if (recorded.Version != migration.Version)
+            if (recorded.Version == migration.Version && recorded.Up == up)
+            {
+                _recorded.Dequeue();
+                if (recorded.Rows is { } rows)
+                {
+                    Fingerprint.Restore(rows);
+                }
+
+                return recorded.Failure;
+            }
+
+            // A step whose C# threw as it was built ends the run before the steps queued ahead of it are sent: the
+            // database is where the steps taken so far left it, and the rest goes step by step from there.
+            if (recorded.Failure is null || _recorded.Count > 1)
             {
                 throw new InvalidOperationException($"the step recorded next is of {recorded.Version}, not {migration.Version}");
             }
 
-            if (recorded.Rows is { } rows)
-            {
-                Fingerprint.Restore(rows);
-            }
-
-            return recorded.Failure;
+            _recorded.Clear();
         }
 
         try
@@ -161,7 +174,7 @@ internal sealed class Workbench : IAsyncDisposable
         if (_recording is { } cancellationToken)
         {
             var rows = Fingerprint.TakeTrailerRows() ?? Fingerprint.TakeTouched(cancellationToken);
-            _recorded.Enqueue(new Recorded(step.Migration.Version, rows, null));
+            _recorded.Enqueue(new Recorded(step.Migration.Version, _steps[_landed++].Up, rows, null));
         }
     }
 
@@ -194,5 +207,5 @@ internal sealed class Workbench : IAsyncDisposable
     }
 
     // One step run ahead: its migration, the trailer's rows when it landed, its failure when it did not.
-    private sealed record Recorded(long Version, List<SchemaFingerprint.Row>? Rows, MigrationFailed? Failure);
+    private sealed record Recorded(long Version, bool Up, List<SchemaFingerprint.Row>? Rows, MigrationFailed? Failure);
 }
