@@ -87,8 +87,9 @@ internal sealed partial class Pipeline
         Func<MigrationDefinition, bool, Bookkeeping> bookkeeping,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(steps);
         _batch = 1;
-        return RunOnce(steps, bookkeeping, cancellationToken);
+        return RunOnce(steps, steps.Count == 0 || steps[0].Up, bookkeeping, cancellationToken);
     }
 
     /// <summary>
@@ -101,22 +102,23 @@ internal sealed partial class Pipeline
     /// <exception cref="OperationCanceledException">Cancelled between migrations; what was sent has landed.</exception>
     private List<MigrationStep> RunOnce(
         IReadOnlyList<(MigrationDefinition Migration, bool Up)> plan,
+        bool up,
         Func<MigrationDefinition, bool, Bookkeeping> bookkeeping,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        _up = plan.Count == 0 || plan[0].Up;
+        _up = up;
         _sinceLastStep.Restart();
         using var cancelling = cancellationToken.Register(_channel.Cancel);
         try
         {
             try
             {
-                foreach (var (migration, up) in plan)
+                foreach (var (migration, stepUp) in plan)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    _up = up;
-                    RunOne(migration, bookkeeping(migration, up));
+                    _up = stepUp;
+                    RunOne(migration, bookkeeping(migration, stepUp));
                 }
 
                 Drain();

@@ -42,7 +42,7 @@ internal sealed partial class Pipeline
         {
             try
             {
-                return RunOnce([.. rest.Select(m => (m, up))], (m, _) => bookkeeping(m), cancellationToken);
+                return RunOnce([.. rest.Select(m => (m, up))], up, (m, _) => bookkeeping(m), cancellationToken);
             }
             catch (RunnerErrorException e) when (retry <= _observer.LockRetries && LockTimedOut(e.Error) is { } failed)
             {

@@ -215,7 +215,7 @@ internal static class FingerprintSql
     /// it does not exist. It has no parameters, so the server plans it once per session: with parameters it was planned
     /// again at every run (a custom plan), which cost more than running it and grew with the catalogs.
     /// </summary>
-    public static readonly string HashTouched = Hash(named: "");
+    private static readonly string HashTouched = Hash(named: "");
 
     /// <summary>As <see cref="HashTouched"/>, and every object of the schema too.</summary>
     public static readonly string HashEverything = Hash(named:

@@ -18,11 +18,11 @@ namespace Migrations.Runner.Verification;
 /// </summary>
 public sealed class RoundTripService(MigrationSet migrations, string connectionString, RunOptions? options = null)
 {
-    private readonly MigrationSet _migrations = migrations;
-    private readonly string _connectionString = connectionString;
     // How many versions' steps go ahead of their checks at most: what a broken Down, found among them, costs again.
     private const int RunAheadVersions = 32;
 
+    private readonly MigrationSet _migrations = migrations;
+    private readonly string _connectionString = connectionString;
     private readonly RunOptions _options = options ?? new RunOptions();
 
     /// <summary>Checks every version from <paramref name="from"/> to <paramref name="to"/> (both included; all when null).</summary>

@@ -25,7 +25,6 @@ internal sealed class Workbench : IAsyncDisposable
     private Pipeline? _pipeline;
     private CancellationToken? _recording;
     private List<(MigrationDefinition Migration, bool Up)> _steps = [];
-    private int _landed;
     private bool _disposed;
 
     private Workbench(MigrationSet migrations, IReadOnlyDictionary<long, string> checksums, RunOptions options, ScratchDatabase scratch)
@@ -91,8 +90,12 @@ internal sealed class Workbench : IAsyncDisposable
     /// </summary>
     public void RunAhead(IReadOnlyList<MigrationDefinition> migrations, CancellationToken cancellationToken)
     {
+        if (Ahead)
+        {
+            throw new InvalidOperationException("the workbench still has steps run ahead that were not taken");
+        }
+
         _recording = cancellationToken;
-        _landed = 0;
         _steps = [.. migrations.SelectMany(m => new[] { (m, true), (m, false), (m, true) })];
         try
         {
@@ -169,12 +172,13 @@ internal sealed class Workbench : IAsyncDisposable
 
     // A step that ran outside the batches (without a transaction, or with C# on the connection) sent no trailer; the
     // pipeline waits for each such step to land before it goes on, so the fingerprint's session can still take its notes.
+    // A run ahead starts with nothing recorded, so what is recorded counts the steps landed before this one.
     private void Landed(MigrationStep step)
     {
         if (_recording is { } cancellationToken)
         {
             var rows = Fingerprint.TakeTrailerRows() ?? Fingerprint.TakeTouched(cancellationToken);
-            _recorded.Enqueue(new Recorded(step.Migration.Version, _steps[_landed++].Up, rows, null));
+            _recorded.Enqueue(new Recorded(step.Migration.Version, _steps[_recorded.Count].Up, rows, null));
         }
     }
 
