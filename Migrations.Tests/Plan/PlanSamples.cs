@@ -176,11 +176,17 @@ public static class PlanSamples
         public sealed class M99_Fails() : Sql("ALTER TABLE no_such_table ADD COLUMN x int");
         """;
 
+    /// <summary>
+    /// The rows of each of the two large tables: enough for every size the plan tests assert (over a megabyte, over the
+    /// 10k of a threshold), few enough that the scratch copies and rewrites of each plan stay cheap.
+    /// </summary>
+    public const int LargeRows = 30_000;
+
     /// <summary>Fills the tables of version 1 in one statement each, then analyzes them, as autovacuum would have.</summary>
-    public const string Fill = """
-        INSERT INTO accounts SELECT g, 'user' || g || '@example.com', 'active', g % 100, 'x' FROM generate_series(1, 200000) g;
-        INSERT INTO orders SELECT g, g, g % 1000, 'n', 'new', false FROM generate_series(1, 200000) g;
-        INSERT INTO events SELECT g, 'p' || g FROM generate_series(1, 20000) g;
+    public static readonly string Fill = $"""
+        INSERT INTO accounts SELECT g, 'user' || g || '@example.com', 'active', g % 100, 'x' FROM generate_series(1, {LargeRows}) g;
+        INSERT INTO orders SELECT g, g, g % 1000, 'n', 'new', false FROM generate_series(1, {LargeRows}) g;
+        INSERT INTO events SELECT g, 'p' || g FROM generate_series(1, {LargeRows / 10}) g;
         INSERT INTO scratchpad SELECT g FROM generate_series(1, 1000) g;
         INSERT INTO archive SELECT g FROM generate_series(1, 1000) g;
         ANALYZE accounts, orders, events, scratchpad, archive;

@@ -7,8 +7,8 @@ namespace Migrations.Tests.Plan;
 
 /// <summary>
 /// One target database for the plan tests, built once per class: the samples' version 1 applied and its tables filled
-/// (200 000 rows in the two large ones), then one <c>plan --json</c> of versions 2 to 27, with what the target and the
-/// server looked like before and after it.
+/// (<see cref="PlanSamples.LargeRows"/> rows in the two large ones), then one <c>plan --json</c> of versions 2 to 27,
+/// with what the target and the server looked like before and after it.
 /// </summary>
 public sealed class PlanTarget : IAsyncLifetime
 {
