@@ -32,7 +32,7 @@ public sealed class ScratchDatabase : IAsyncDisposable
         NpgsqlConnection connection;
         try
         {
-            connection = await Database.OpenAsync(serverConnectionString, cancellationToken: cancellationToken);
+            connection = await Database.OpenForCatalogAsync(serverConnectionString, cancellationToken);
         }
         catch (RunnerErrorException e) when (shadow && e.Error is ConnectionFailed failed)
         {
@@ -60,7 +60,7 @@ public sealed class ScratchDatabase : IAsyncDisposable
     {
         // Pooled idle sessions in the scratch database would block DROP DATABASE.
         NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
-        await using var connection = await Database.OpenAsync(_serverConnectionString);
+        await using var connection = await Database.OpenForCatalogAsync(_serverConnectionString);
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();
     }

@@ -40,7 +40,7 @@ internal sealed class SchemaFingerprint : IAsyncDisposable
     /// </summary>
     public static async Task<SchemaFingerprint> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = await Database.OpenAsync(connectionString, pooling: false, cancellationToken);
+        var connection = await Database.OpenForCatalogAsync(connectionString, cancellationToken);
         try
         {
             bool superuser;

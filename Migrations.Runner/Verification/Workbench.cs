@@ -55,7 +55,7 @@ internal sealed class Workbench : IAsyncDisposable
         var bench = new Workbench(migrations, checksums, options, scratch);
         try
         {
-            await using (var connection = await Database.OpenAsync(scratch.ConnectionString, pooling: false, cancellationToken))
+            await using (var connection = await Database.OpenForCatalogAsync(scratch.ConnectionString, cancellationToken))
             {
                 await using var command = new NpgsqlCommand(
                     $"ALTER DATABASE \"{scratch.Name}\" SET synchronous_commit = off", connection);

@@ -62,7 +62,7 @@ public sealed class GenerationFixture : IAsyncLifetime
     /// <summary>Runs the script statement by statement in autocommit, as psql runs a file; names the failing statement.</summary>
     public static async Task ApplyAsync(string database, SchemaScript script)
     {
-        await using var connection = new NpgsqlConnection(database);
+        await using var connection = Db.Untyped(database);
         await connection.OpenAsync();
         foreach (var statement in script.Statements)
         {

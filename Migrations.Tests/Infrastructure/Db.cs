@@ -15,7 +15,8 @@ public static class Db
 
     /// <summary>
     /// A pooled connection that skips Npgsql's load of the database's types: every test database is a new pool whose
-    /// first connection would otherwise run that catalog query, for chores that read only built-in types.
+    /// first connection would otherwise run that catalog query, for chores that read only built-in types (the catalog
+    /// snapshots and the bookkeeping tables among them).
     /// </summary>
     public static NpgsqlConnection Untyped(string connectionString) =>
         UntypedSources.GetOrAdd(connectionString, static cs =>
@@ -52,7 +53,7 @@ public static class Db
     /// </summary>
     public static async Task CreateVersionTablesAsync(string connectionString)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = Untyped(connectionString);
         await connection.OpenAsync();
         await VersionHistory.EnsureTablesAsync(connection);
     }
@@ -68,7 +69,7 @@ public static class Db
 
     public static async Task<List<long>> AppliedVersionsAsync(string connectionString)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = Untyped(connectionString);
         await connection.OpenAsync();
         return [.. (await VersionHistory.ReadAsync(connection)).Select(a => a.Version)];
     }
@@ -76,14 +77,14 @@ public static class Db
     /// <summary>Each VersionInfo row as (version, description), in version order.</summary>
     public static async Task<List<(long Version, string? Description)>> VersionRowsAsync(string connectionString)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = Untyped(connectionString);
         await connection.OpenAsync();
         return [.. (await VersionHistory.ReadAsync(connection)).Select(a => (a.Version, a.Description))];
     }
 
     public static async Task<SchemaSnapshot> SnapshotAsync(string connectionString, SnapshotOptions? options = null)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = Untyped(connectionString);
         await connection.OpenAsync();
         return await SchemaReader.ReadAsync(connection, options);
     }

@@ -83,7 +83,7 @@ internal static class FidelityHarness
     /// <summary>Schema, data (version tables and the runner's checksum tables aside) and version rows, in one read.</summary>
     public static async Task<DatabaseState> ReadAsync(string connectionString, VersionTable versionTable)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = Db.Untyped(connectionString);
         await connection.OpenAsync();
         var schema = await SchemaReader.ReadAsync(connection);
         var tables = new List<string>();

@@ -289,7 +289,7 @@ public sealed class PreviewTests(DatabaseFixture db) : IClassFixture<DatabaseFix
 
     private static async Task<SchemaSnapshot> SnapshotAsync(string connectionString, SnapshotOptions options)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = Db.Untyped(connectionString);
         await connection.OpenAsync();
         return await SchemaReader.ReadAsync(connection, options);
     }
