@@ -59,7 +59,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
         var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
         await Db.Service(connectionString).UpAsync(null);
         // CREATE DATABASE ... TEMPLATE refuses while anyone is connected to the template, pooled idle connections included.
-        Db.ClearAllPools();
+        Db.ClearPool(connectionString);
         return name;
     });
 
@@ -77,7 +77,11 @@ public sealed class DatabaseFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Db.ClearAllPools();
+        foreach (var name in _created)
+        {
+            Db.ClearPool(ConnectionStringFor(name));
+        }
+
         // A few at a time: a drop whose sessions are still going away waits for them in naps of 0.1 s; more at once
         // would take connection slots the other classes need.
         await Parallel.ForEachAsync(

@@ -27,8 +27,25 @@ public static class Db
         }).CreateConnection();
 
     /// <summary>
-    /// Closes every idle pooled connection, these chores' included: CREATE DATABASE ... TEMPLATE refuses while anyone is
-    /// connected to the template.
+    /// Closes the idle pooled connections to one database, Npgsql's default pool's and these chores': CREATE DATABASE ...
+    /// TEMPLATE refuses while anyone is connected to the template, and a database-level setting reaches new sessions
+    /// only. The other classes' pools stay: clearing them all made every running class open its sessions again.
+    /// </summary>
+    public static void ClearPool(string connectionString)
+    {
+        using (var connection = new NpgsqlConnection(connectionString))
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
+
+        if (UntypedSources.TryGetValue(connectionString, out var source))
+        {
+            source.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Closes every idle pooled connection, these chores' included: before a role is dropped, wherever its sessions are.
     /// </summary>
     public static void ClearAllPools()
     {

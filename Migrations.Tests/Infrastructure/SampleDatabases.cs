@@ -38,13 +38,13 @@ public static class SampleDatabases
     public static async Task DropAsync(DatabaseFixture db, string database)
     {
         ArgumentNullException.ThrowIfNull(db);
-        Db.ClearAllPools();
+        Db.ClearPool(database);
         await db.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(database).Database}\" WITH (FORCE)");
     }
 
     /// <summary>
     /// Sets (or with null, resets) a database-level setting such as <c>samples.sleep</c>. Sessions read these when
-    /// they start, so the pools of this process are cleared: a pooled session would keep the old value.
+    /// they start, so the pools to that database are cleared: a pooled session would keep the old value.
     /// </summary>
     /// <summary>
     /// A runner process applying the samples up to 2005 on a fresh database, returned once its session sleeps inside
@@ -73,7 +73,7 @@ public static class SampleDatabases
         await db.ExecuteOnServerAsync(value is null
             ? $"ALTER DATABASE \"{name}\" RESET {setting}"
             : $"ALTER DATABASE \"{name}\" SET {setting} = '{value}'");
-        Db.ClearAllPools();
+        Db.ClearPool(database);
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed class SampleSchemaFixture : IAsyncLifetime
         Snapshot = await Db.SnapshotAsync(database);
         _template = new NpgsqlConnectionStringBuilder(database).Database!;
         // A template must have no sessions, and pooled connections stay open after use.
-        Db.ClearAllPools();
+        Db.ClearPool(database);
     }
 
     /// <summary>A new database with the sample schema and <paramref name="change"/> applied.</summary>

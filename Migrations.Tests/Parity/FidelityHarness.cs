@@ -66,7 +66,7 @@ internal static class FidelityHarness
         }
         finally
         {
-            Db.ClearAllPools();
+            Db.ClearPool(connectionString);
         }
     }
 

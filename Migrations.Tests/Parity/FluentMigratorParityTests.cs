@@ -86,7 +86,7 @@ public class FluentMigratorParityTests(DatabaseFixture db) : IClassFixture<Datab
         using var services = Services(assembly, connectionString, logger: null);
         using var scope = services.CreateScope();
         run(scope.ServiceProvider.GetRequiredService<IMigrationRunner>());
-        Db.ClearAllPools();
+        Db.ClearPool(connectionString);
     }
 
     // What earlier builds of the runner stored: each migration's Up through FluentMigrator's connectionless runner,

@@ -70,7 +70,7 @@ public sealed class PlanTarget : IAsyncLifetime
     /// <summary>A copy of the target as it was before any plan, for a test that migrates it.</summary>
     public async Task<string> CopyAsync()
     {
-        Infrastructure.Db.ClearAllPools();
+        Infrastructure.Db.ClearPool(Database);
         return await Db.CreateDatabaseAsync(new NpgsqlConnectionStringBuilder(Database).Database);
     }
 
