@@ -26,9 +26,10 @@ public static class Database
     }
 
     /// <summary>
-    /// A connection for the runner's own reads of the catalog and its bookkeeping tables, which use only built-in types
-    /// and arrays of them: Npgsql's slim data source without loading the database's types, which a short run otherwise
-    /// spends more on than on its queries. Never for running migrations, whose C# may read any type.
+    /// A connection for the runner's own statements on the catalog and its bookkeeping tables, which use only built-in
+    /// types and arrays of them (reads, the bookkeeping's DDL, CREATE and DROP of scratch databases, verify's
+    /// fingerprint): Npgsql's slim data source without loading the database's types, which a short run otherwise spends
+    /// more on than on its queries. Never for running migrations, whose C# may read any type.
     /// </summary>
     /// <inheritdoc cref="OpenAsync(string, bool, CancellationToken)"/>
     public static Task<NpgsqlConnection> OpenForCatalogAsync(string connectionString, CancellationToken cancellationToken = default)
