@@ -273,7 +273,7 @@ public sealed class PreviewTests(DatabaseFixture db) : IClassFixture<DatabaseFix
     {
         // Bookkeeping tables included: the script must create them as the runner does.
         var everything = new SnapshotOptions { ExcludedTables = [] };
-        var differences = SchemaComparer.Compare(await SnapshotAsync(expected, everything), await SnapshotAsync(actual, everything));
+        var differences = SchemaComparer.Compare(await Db.SnapshotAsync(expected, everything), await Db.SnapshotAsync(actual, everything));
         Assert.True(differences.Count == 0, Db.Describe(differences));
         const string VersionInfo = """
             SELECT string_agg(concat_ws(' | ', "Version", "Description"), E'\n' ORDER BY "Version") FROM "VersionInfo"
@@ -285,13 +285,6 @@ public sealed class PreviewTests(DatabaseFixture db) : IClassFixture<DatabaseFix
             """;
         Assert.Equal(await Db.ScalarAsync<string>(expected, VersionInfo), await Db.ScalarAsync<string>(actual, VersionInfo));
         Assert.Equal(await Db.ScalarAsync<string>(expected, Checksums), await Db.ScalarAsync<string>(actual, Checksums));
-    }
-
-    private static async Task<SchemaSnapshot> SnapshotAsync(string connectionString, SnapshotOptions options)
-    {
-        await using var connection = Db.Untyped(connectionString);
-        await connection.OpenAsync();
-        return await SchemaReader.ReadAsync(connection, options);
     }
 
     private static string Compile(string name, string source) => Compiler.CompileSource(name, source);
