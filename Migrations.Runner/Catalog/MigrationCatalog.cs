@@ -42,7 +42,7 @@ internal sealed record MigrationDefinition(
         try
         {
             return Services is null
-                ? (IMigration)Activator.CreateInstance(Type)!
+                ? (IMigration)MigrationActivator.Create(Type)
                 : (IMigration)ActivatorUtilities.CreateInstance(Services, Type);
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
