@@ -63,7 +63,12 @@ internal sealed class EmbeddedScriptIndex
         }
 
         var (resource, assembly) = found[0];
-        using var stream = _images[assembly].Value?.Open(resource) ?? assembly.GetManifestResourceStream(resource)!;
+        if (_images[assembly].Value?.ReadText(resource) is { } text)
+        {
+            return _texts[scriptName] = text;
+        }
+
+        using var stream = assembly.GetManifestResourceStream(resource)!;
         using var reader = new StreamReader(stream);
         return _texts[scriptName] = reader.ReadToEnd();
     }

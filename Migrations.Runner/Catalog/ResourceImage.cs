@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace Migrations.Runner.Catalog;
 
@@ -25,9 +26,34 @@ internal sealed class ResourceImage
         _resources = resources;
     }
 
-    /// <summary>The resource's bytes as the runtime would stream them, or null when this image does not hold it.</summary>
-    public Stream? Open(string name) =>
-        _resources.TryGetValue(name, out var at) ? new MemoryStream(_file, at.Start, at.Length, writable: false) : null;
+    /// <summary>
+    /// The resource as text, as a <see cref="StreamReader"/> reads its stream (UTF-8, a byte order mark detected and
+    /// skipped), or null when this image does not hold it. Decoded from the file's bytes: a reader per script costs its
+    /// buffers, a tenth of a no-op run's time on scripts of a few hundred bytes.
+    /// </summary>
+    public string? ReadText(string name) => _resources.TryGetValue(name, out var at) ? Text(_file, at.Start, at.Length) : null;
+
+    internal static string Text(byte[] bytes, int start, int length)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var span = bytes.AsSpan(start, length);
+        if (span.StartsWith(Utf8Mark))
+        {
+            return Encoding.UTF8.GetString(span[Utf8Mark.Length..]);
+        }
+
+        // UTF-16 or UTF-32 by its mark, which the reader honours: rare enough to leave to it.
+        if (span.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])
+            || span.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
+        {
+            using var reader = new StreamReader(new MemoryStream(bytes, start, length, writable: false));
+            return reader.ReadToEnd();
+        }
+
+        return Encoding.UTF8.GetString(span);
+    }
+
+    private static ReadOnlySpan<byte> Utf8Mark => [0xEF, 0xBB, 0xBF];
 
     /// <summary>
     /// The image of the assembly's file; null when it has none (loaded from memory, inside a single-file bundle) or its

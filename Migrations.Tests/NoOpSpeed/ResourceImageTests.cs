@@ -22,13 +22,39 @@ public sealed class ResourceImageTests
         Assert.NotEmpty(names);
         foreach (var name in names)
         {
-            using var runtime = MigrationsAssembly.GetManifestResourceStream(name)!;
-            using var direct = image.Open(name);
-            Assert.NotNull(direct);
-            Assert.Equal(Bytes(runtime), Bytes(direct));
+            using var runtime = new StreamReader(MigrationsAssembly.GetManifestResourceStream(name)!);
+            Assert.Equal(runtime.ReadToEnd(), image.ReadText(name));
         }
 
-        Assert.Null(image.Open("no such resource"));
+        Assert.Null(image.ReadText("no such resource"));
+    }
+
+    [Theory]
+    [InlineData("utf-8", false)]
+    [InlineData("utf-8", true)]
+    [InlineData("utf-16", true)]
+    [InlineData("utf-16BE", true)]
+    [InlineData("utf-32", true)]
+    [InlineData("utf-32BE", true)]
+    public void A_script_reads_as_a_stream_reader_reads_it_whatever_its_encoding_mark(string encoding, bool marked)
+    {
+        var text = "SELECT 'é', '€' -- naïve\r\n";
+        var chosen = System.Text.Encoding.GetEncoding(encoding);
+        byte[] bytes = [0x42, .. marked ? chosen.GetPreamble() : [], .. chosen.GetBytes(text), 0xFF, 0xC3, 0x43];
+        // The resource's bytes sit inside the file, after others and before others.
+        var length = bytes.Length - 4;
+        using var reader = new StreamReader(new MemoryStream(bytes, 1, length));
+
+        Assert.Equal(reader.ReadToEnd(), ResourceImage.Text(bytes, 1, length));
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_UTF_8_read_as_the_reader_replaces_them()
+    {
+        byte[] bytes = [0x53, 0xFF, 0xC3, 0x28, 0xEF, 0xBB, 0x45, 0xE2, 0x82];
+        using var reader = new StreamReader(new MemoryStream(bytes));
+
+        Assert.Equal(reader.ReadToEnd(), ResourceImage.Text(bytes, 0, bytes.Length));
     }
 
     [Fact]
@@ -58,12 +84,5 @@ public sealed class ResourceImageTests
             memory.Unload();
             context.Unload();
         }
-    }
-
-    private static byte[] Bytes(Stream stream)
-    {
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
     }
 }
