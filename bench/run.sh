@@ -59,6 +59,18 @@ dotnet publish Migrations.Runner -c Release -r linux-x64 --self-contained false 
   -o "$out/runner-r2r" -nologo -v quiet >/dev/null
 runner_jit=(dotnet "$root/Migrations.Runner/bin/Release/net10.0/Migrations.Runner.dll")
 runner_r2r=(dotnet "$out/runner-r2r/Migrations.Runner.dll")
+# The runtime in the image too (README, Shipping): one version bubble, so the generic code the framework-dependent
+# image cannot hold is compiled ahead as well. Its own obj and bin folders: the SDK would otherwise take this publish's
+# composite outputs as up to date for the framework-dependent one, which then fails at start.
+runner_composite=("$out/runner-composite/Migrations.Runner")
+contenders=(psql_each psql_one runner r2r)
+if [ -z "$versions" ]; then
+  echo "publishing the self-contained composite runner..."
+  dotnet publish Migrations.Runner -c Release -r linux-x64 --self-contained true -p:PublishReadyToRunComposite=true \
+    -p:IntermediateOutputPath="$out/obj-composite/" -p:OutputPath="$out/bin-composite/" \
+    -o "$out/runner-composite" -nologo -v quiet >/dev/null
+  contenders+=(composite)
+fi
 
 now() { date +%s%N; }
 declare -A samples
@@ -113,8 +125,8 @@ for set in $sets; do
     echo "  N = $n, trial $trial/$trials"
     # Contenders (and versions) alternate their order from trial to trial, so drift in the machine's load spreads over
     # all of them.
-    order=(psql_each psql_one runner r2r)
-    [ $((trial % 2)) = 0 ] && order=(r2r runner psql_one psql_each)
+    order=("${contenders[@]}")
+    [ $((trial % 2)) = 0 ] && order=($(printf '%s\n' "${contenders[@]}" | tac))
     in_order=(${versions:-default})
     [ $((trial % 2)) = 0 ] && in_order=($(printf '%s\n' "${in_order[@]}" | tac))
     for v in "${in_order[@]}"; do
@@ -129,8 +141,12 @@ for set in $sets; do
         psql_one)
           timed "$v $n up psql_one" psql_ -d bench -1 -f "$work/up.all.sql"
           timed "$v $n down psql_one" psql_ -d bench -1 -f "$work/down.all.sql" ;;
-        runner|r2r)
-          if [ "$contender" = runner ]; then r=("${runner_jit[@]}"); else r=("${runner_r2r[@]}"); fi
+        runner|r2r|composite)
+          case $contender in
+            runner) r=("${runner_jit[@]}") ;;
+            r2r) r=("${runner_r2r[@]}") ;;
+            composite) r=("${runner_composite[@]}") ;;
+          esac
           timed "$v $n up $contender" "${r[@]}" up --assembly "$assembly" -c "$cs"
           timed "$v $n status $contender" "${r[@]}" status --assembly "$assembly" -c "$cs"
           timed "$v $n noop-up $contender" "${r[@]}" up --assembly "$assembly" -c "$cs"
@@ -249,21 +265,25 @@ $(machine)."
   exit 0
 fi
 v=default
-table="| N | operation | psql, each file in BEGIN/COMMIT, one session | psql -1, one file | runner (build) | runner (ReadyToRun publish) | runner / psql each (build, R2R) |
-|---|---|---|---|---|---|---|"
+table="| N | operation | psql, each file in BEGIN/COMMIT, one session | psql -1, one file | runner (build) | runner (ReadyToRun publish) \
+| runner (self-contained composite publish) | runner / psql each (build, R2R, composite) |
+|---|---|---|---|---|---|---|---|"
 for n in $sets; do
   for op in up down; do
     e=$(median "${samples["$v $n $op psql_each"]}"); o=$(median "${samples["$v $n $op psql_one"]}")
     j=$(median "${samples["$v $n $op runner"]}"); r=$(median "${samples["$v $n $op r2r"]}")
+    c=$(median "${samples["$v $n $op composite"]}")
     table+="
-| $(label "$n") | $op | $(seconds "$e") | $(seconds "$o") | $(seconds "$j") | $(seconds "$r") \
+| $(label "$n") | $op | $(seconds "$e") | $(seconds "$o") | $(seconds "$j") | $(seconds "$r") | $(seconds "$c") \
 | $(ratio "${samples["$v $n $op runner"]}" "${samples["$v $n $op psql_each"]}"), \
-$(ratio "${samples["$v $n $op r2r"]}" "${samples["$v $n $op psql_each"]}") |"
+$(ratio "${samples["$v $n $op r2r"]}" "${samples["$v $n $op psql_each"]}"), \
+$(ratio "${samples["$v $n $op composite"]}" "${samples["$v $n $op psql_each"]}") |"
   done
   for op in status noop-up; do
     j=$(median "${samples["$v $n $op runner"]}"); r=$(median "${samples["$v $n $op r2r"]}")
+    c=$(median "${samples["$v $n $op composite"]}")
     table+="
-| $(label "$n") | no-op \`${op#noop-}\` | | | $(seconds "$j") | $(seconds "$r") | |"
+| $(label "$n") | no-op \`${op#noop-}\` | | | $(seconds "$j") | $(seconds "$r") | $(seconds "$c") | |"
   done
 done
 if [ -n "$roundtrip_done" ]; then
