@@ -94,22 +94,18 @@ public sealed partial class PlanTests
             copy, "up", "--to", $"{Reviewed}", "--db-lock-timeout", "1", "--lock-retries", "3", "--assembly", target.Assembly));
         // Watched from the holder's own connection, inside its transaction: no connection to open between a wait
         // showing and the lock's release, which has to come within that attempt's one second.
+        // The rows are counted at each new wait, the last time after two attempts timed out and were rolled back.
         var waits = new HashSet<DateTime>();
         long? rowsWhileHeld = null;
         var third = await Poll.UntilAsync(async () =>
         {
             await using (var wait = new NpgsqlCommand(WaitingOnHolder, holder, transaction))
             {
-                if (await wait.ExecuteScalarAsync() is DateTime started)
+                if (await wait.ExecuteScalarAsync() is DateTime started && waits.Add(started))
                 {
-                    waits.Add(started);
+                    await using var rows = new NpgsqlCommand("""SELECT count(*) FROM "VersionInfo" """, holder, transaction);
+                    rowsWhileHeld = (long)(await rows.ExecuteScalarAsync())!;
                 }
-            }
-
-            if (waits.Count > 0 && rowsWhileHeld is null)
-            {
-                await using var rows = new NpgsqlCommand("""SELECT count(*) FROM "VersionInfo" """, holder, transaction);
-                rowsWhileHeld = (long)(await rows.ExecuteScalarAsync())!;
             }
 
             return waits.Count >= 3 || up.IsCompleted;

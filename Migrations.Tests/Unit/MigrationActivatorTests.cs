@@ -1,6 +1,7 @@
 using System.Reflection;
 using FluentMigrator;
 using Migrations.Runner.Catalog;
+using Migrations.Tests.Infrastructure;
 
 namespace Migrations.Tests.Unit;
 
@@ -37,6 +38,17 @@ public sealed class MigrationActivatorTests
     }
 
     [Fact]
+    public void A_class_with_only_a_static_initialiser_goes_through_the_activator_so_its_type_initialises_as_before()
+    {
+        Assert.Null(MigrationActivator.BaseConstructorOnly(typeof(OnlyStaticInitialiser)));
+
+        var made = Assert.IsType<OnlyStaticInitialiser>(MigrationActivator.Create(typeof(OnlyStaticInitialiser)));
+
+        Assert.Equal(Fields(new OnlyStaticInitialiser()), Fields(made));
+        Assert.Equal("initialised", OnlyStaticInitialiser.Marker);
+    }
+
+    [Fact]
     public void A_base_constructor_that_throws_is_reported_as_the_activator_reports_it()
     {
         Assert.NotNull(MigrationActivator.BaseConstructorOnly(typeof(OnThrowingBase)));
@@ -52,6 +64,7 @@ public sealed class MigrationActivatorTests
     public void Every_migration_of_this_repository_and_of_the_test_samples_comes_out_as_the_activator_makes_it()
     {
         var types = new[] { typeof(LegacyScript).Assembly, typeof(MigrationActivatorTests).Assembly }
+            .Concat(Db.Samples.Assemblies)
             .SelectMany(a => a.GetTypes())
             .Where(t => t is { IsClass: true, IsAbstract: false, ContainsGenericParameters: false }
                 && typeof(IMigration).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
@@ -136,6 +149,11 @@ public sealed class MigrationActivatorTests
         static WithStaticConstructor() => Marker = "own";
 
         public WithStaticConstructor() => Seen.Add(Marker);
+    }
+
+    public sealed class OnlyStaticInitialiser : Recording
+    {
+        public static readonly string Marker = "initialised";
     }
 
     public abstract class GenericBase<T> : Recording
