@@ -15,13 +15,7 @@ namespace Migrations.Runner.Catalog;
 /// </summary>
 internal static class MigrationActivator
 {
-    private const byte LdArg0 = 0x02;
-    private const byte Call = 0x28;
-    private const byte Nop = 0x00;
-    private const byte Ret = 0x2A;
-
     private static readonly ConcurrentDictionary<Type, ConstructorInfo?> BaseOnly = new();
-    private static readonly ConcurrentDictionary<(Module Module, int Token), MethodBase?> Resolved = new();
 
     /// <exception cref="TargetInvocationException">The constructor (the class's, or its base's) threw.</exception>
     public static object Create(Type type)
@@ -58,24 +52,12 @@ internal static class MigrationActivator
         }
 
         // ldarg.0; call <base>::.ctor(); ret, with the nop a Debug build puts before the ret.
-        var shape = il.Length == 7 || (il.Length == 8 && il[6] == Nop);
-        if (!shape || il[0] != LdArg0 || il[1] != Call || il[^1] != Ret)
+        var shape = il.Length == 7 || (il.Length == 8 && il[6] == IlTokens.Nop);
+        if (!shape || il[0] != IlTokens.LdArg0 || il[1] != IlTokens.Call || il[^1] != IlTokens.Ret)
         {
             return null;
         }
 
-        var token = BitConverter.ToInt32(il, 2);
-        var called = Resolved.GetOrAdd((type.Module, token), key =>
-        {
-            try
-            {
-                return key.Module.ResolveMethod(key.Token);
-            }
-            catch (Exception e) when (e is ArgumentException or MissingMethodException or BadImageFormatException)
-            {
-                return null;
-            }
-        });
-        return called == baseConstructor ? baseConstructor : null;
+        return IlTokens.Method(type.Module, IlTokens.Operand(il, 2)) == baseConstructor ? baseConstructor : null;
     }
 }

@@ -45,13 +45,16 @@ internal sealed class ExpressionBuilder
     public ICollection<IMigrationExpression> Build(IMigration migration, bool up, SqlProcessor processor, bool validate = true)
     {
         var context = new MigrationContext(processor, NoServices.Instance, _connectionString);
-        if (up)
+        if (!ScriptOnlyMigrations.TryCollect(migration, up, context))
         {
-            migration.GetUpExpressions(context);
-        }
-        else
-        {
-            migration.GetDownExpressions(context);
+            if (up)
+            {
+                migration.GetUpExpressions(context);
+            }
+            else
+            {
+                migration.GetDownExpressions(context);
+            }
         }
 
         ResolveEmbeddedScripts(context);

@@ -75,6 +75,20 @@ internal static class MigrationChecksums
     public static string Hash(IEnumerable<string> statements)
     {
         var text = string.Join("\n", statements.Select(s => s.Replace("\r\n", "\n", StringComparison.Ordinal).Trim()));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        return Hex(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    // What Convert.ToHexStringLower writes; its vectorised code is compiled at run time, this loop ahead of it.
+    private static string Hex(byte[] hash)
+    {
+        const string digits = "0123456789abcdef";
+        Span<char> chars = stackalloc char[hash.Length * 2];
+        for (var i = 0; i < hash.Length; i++)
+        {
+            chars[2 * i] = digits[hash[i] >> 4];
+            chars[(2 * i) + 1] = digits[hash[i] & 0xF];
+        }
+
+        return new string(chars);
     }
 }

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using FluentMigrator;
+using FluentMigrator.Builders.Execute;
+using FluentMigrator.Infrastructure;
+using Migrations.Runner.Catalog;
+
+namespace Migrations.Runner.Execution;
+
+/// <summary>
+/// Collects the expressions of a migration whose Up (or Down) is nothing but <c>Execute.EmbeddedScript("…")</c> and
+/// <c>Execute.Sql("…")</c> calls on literals (what the importer writes, and most of a consolidated SQL history) by
+/// making those calls itself: what FluentMigrator's <c>GetUpExpressions</c> would do, a new
+/// <see cref="ExecuteExpressionRoot"/> over the context per call and the connection string set, without compiling one
+/// method per class. Every verb builds every migration's Up for its checksum, so at 2000 classes that is 2000 methods
+/// the JIT no longer compiles on every run. The method body is read, not guessed: any other instruction, a call that
+/// resolves elsewhere (an <c>Execute</c> of the class's own, an overload), a class that overrides
+/// <c>GetUpExpressions</c>, or an attached debugger (whose breakpoints in Up must be hit) runs the migration itself.
+/// </summary>
+internal static class ScriptOnlyMigrations
+{
+    private static readonly MethodInfo UpSlot = typeof(MigrationBase).GetMethod(nameof(MigrationBase.Up), Type.EmptyTypes)!;
+    private static readonly MethodInfo DownSlot = typeof(MigrationBase).GetMethod(nameof(MigrationBase.Down), Type.EmptyTypes)!;
+
+    private static readonly MethodInfo GetUp =
+        typeof(MigrationBase).GetMethod(nameof(MigrationBase.GetUpExpressions), [typeof(IMigrationContext)])!;
+
+    private static readonly MethodInfo GetDown =
+        typeof(MigrationBase).GetMethod(nameof(MigrationBase.GetDownExpressions), [typeof(IMigrationContext)])!;
+
+    private static readonly MethodInfo ExecuteGetter = typeof(Migration).GetProperty(nameof(Migration.Execute))!.GetMethod!;
+
+    private static readonly MethodInfo Sql = typeof(IExecuteExpressionRoot).GetMethod(
+        nameof(IExecuteExpressionRoot.Sql), [typeof(string)])!;
+
+    private static readonly MethodInfo EmbeddedScript = typeof(IExecuteExpressionRoot).GetMethod(
+        nameof(IExecuteExpressionRoot.EmbeddedScript), [typeof(string)])!;
+
+    private static readonly Action<MigrationBase, string?> SetConnectionString =
+        typeof(MigrationBase).GetProperty(nameof(MigrationBase.ConnectionString))!.SetMethod!
+            .CreateDelegate<Action<MigrationBase, string?>>();
+
+    private static readonly ConcurrentDictionary<(Type Type, bool Up), ScriptCall[]?> Bodies = new();
+
+    /// <summary>One call of the body, in order: an embedded script's name, or a statement.</summary>
+    internal readonly record struct ScriptCall(bool Embedded, string Argument);
+
+    /// <summary>Adds the migration's expressions to the context when its body is only script calls; else false, nothing done.</summary>
+    public static bool TryCollect(IMigration migration, bool up, IMigrationContext context)
+    {
+        if (migration is not Migration target || Debugger.IsAttached
+            || Bodies.GetOrAdd((migration.GetType(), up), key => Read(key.Type, key.Up)) is not { } calls)
+        {
+            return false;
+        }
+
+        // As GetUpExpressions: the connection string first, then each call on the Execute property's new root.
+        SetConnectionString(target, context.Connection);
+        foreach (var call in calls)
+        {
+            var root = new ExecuteExpressionRoot(context);
+            if (call.Embedded)
+            {
+                root.EmbeddedScript(call.Argument);
+            }
+            else
+            {
+                root.Sql(call.Argument);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The body's calls when Up (or Down) is only script calls on literals and is collected as MigrationBase collects it;
+    /// else null.
+    /// </summary>
+    internal static ScriptCall[]? Read(Type type, bool up)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (!typeof(Migration).IsAssignableFrom(type) || type.IsAbstract || type.ContainsGenericParameters
+            || !CollectsAsMigrationBase(type, up ? GetUp : GetDown)
+            || Override(type, up ? UpSlot : DownSlot) is not { } body)
+        {
+            return null;
+        }
+
+        return Calls(body);
+    }
+
+    private static bool CollectsAsMigrationBase(Type type, MethodInfo collector)
+    {
+        var map = type.GetInterfaceMap(typeof(IMigration));
+        var at = Array.IndexOf(map.InterfaceMethods, typeof(IMigration).GetMethod(collector.Name));
+        return at >= 0 && Same(map.TargetMethods[at], collector);
+    }
+
+    // The method the abstract slot dispatches to: a `new` Up that hides it is not the one GetUpExpressions calls.
+    private static MethodInfo? Override(Type type, MethodInfo slot)
+    {
+        const BindingFlags declared = BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+        for (var t = type; t is not null && t != typeof(MigrationBase); t = t.BaseType)
+        {
+            if (t.GetMethod(slot.Name, declared, Type.EmptyTypes) is { } method && Same(method.GetBaseDefinition(), slot))
+            {
+                return method;
+            }
+        }
+
+        return null;
+    }
+
+    private static ScriptCall[]? Calls(MethodInfo method)
+    {
+        const MethodImplAttributes harmless = MethodImplAttributes.NoInlining | MethodImplAttributes.NoOptimization
+            | MethodImplAttributes.AggressiveInlining | MethodImplAttributes.AggressiveOptimization;
+        if ((method.MethodImplementationFlags & ~harmless) != MethodImplAttributes.IL
+            || method.GetMethodBody() is not { LocalVariables.Count: 0, ExceptionHandlingClauses.Count: 0 } body
+            || body.GetILAsByteArray() is not { } il)
+        {
+            return null;
+        }
+
+        // Each call is `ldarg.0; call Migration::get_Execute(); ldstr "…"; callvirt IExecuteExpressionRoot::<call>(string)`
+        // (16 bytes); a Debug build adds nops around them; the body ends with the one ret.
+        var calls = new List<ScriptCall>();
+        var module = method.Module;
+        var at = 0;
+        while (true)
+        {
+            while (at < il.Length && il[at] == IlTokens.Nop)
+            {
+                at++;
+            }
+
+            if (at == il.Length - 1 && il[at] == IlTokens.Ret)
+            {
+                return [.. calls];
+            }
+
+            if (at + 16 > il.Length || il[at] != IlTokens.LdArg0 || il[at + 1] != IlTokens.Call || il[at + 6] != IlTokens.LdStr
+                || il[at + 11] != IlTokens.CallVirt
+                || !Same(IlTokens.Method(module, IlTokens.Operand(il, at + 2)), ExecuteGetter)
+                || IlTokens.Method(module, IlTokens.Operand(il, at + 12)) is not { } called
+                || (!Same(called, Sql) && !Same(called, EmbeddedScript))
+                || IlTokens.String(module, IlTokens.Operand(il, at + 7)) is not { } argument)
+            {
+                return null;
+            }
+
+            calls.Add(new ScriptCall(Same(called, EmbeddedScript), argument));
+            at += 16;
+        }
+    }
+
+    // Reflection objects compare by the type they were reached through; the method itself is its handle.
+    private static bool Same(MethodBase? method, MethodBase expected) => method is not null && method.MethodHandle == expected.MethodHandle;
+}
