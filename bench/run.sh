@@ -59,17 +59,13 @@ dotnet publish Migrations.Runner -c Release -r linux-x64 --self-contained false 
   -o "$out/runner-r2r" -nologo -v quiet >/dev/null
 runner_jit=(dotnet "$root/Migrations.Runner/bin/Release/net10.0/Migrations.Runner.dll")
 runner_r2r=(dotnet "$out/runner-r2r/Migrations.Runner.dll")
-# The runtime in the image too (README, Shipping): one version bubble, so the generic code the framework-dependent
-# image cannot hold is compiled ahead as well. Its own obj and bin folders: the SDK would otherwise take this publish's
-# composite outputs as up to date for the framework-dependent one, which then fails at start. Relative, so that each
-# project (the runner and the two it references) has folders of its own.
+# The deploy (README, The runner): the runtime in the image too, one version bubble, so the generic code the
+# framework-dependent image cannot hold is compiled ahead as well. -p:Composite=true gives it its own obj and bin folders.
 runner_composite=("$out/runner-composite/Migrations.Runner")
 contenders=(psql_each psql_one runner r2r)
 if [ -z "$versions" ]; then
   echo "publishing the self-contained composite runner..."
-  dotnet publish Migrations.Runner -c Release -r linux-x64 --self-contained true -p:PublishReadyToRunComposite=true \
-    -p:IntermediateOutputPath=obj/composite/ -p:OutputPath=bin/composite/ \
-    -o "$out/runner-composite" -nologo -v quiet >/dev/null
+  dotnet publish Migrations.Runner -c Release -r linux-x64 -p:Composite=true -o "$out/runner-composite" -nologo -v quiet >/dev/null
   contenders+=(composite)
 fi
 
