@@ -20,9 +20,6 @@ namespace Migrations.Runner.Execution;
 /// </summary>
 internal static class ScriptOnlyMigrations
 {
-    private static readonly MethodInfo UpSlot = typeof(MigrationBase).GetMethod(nameof(MigrationBase.Up), Type.EmptyTypes)!;
-    private static readonly MethodInfo DownSlot = typeof(MigrationBase).GetMethod(nameof(MigrationBase.Down), Type.EmptyTypes)!;
-
     private static readonly MethodInfo GetUp =
         typeof(MigrationBase).GetMethod(nameof(MigrationBase.GetUpExpressions), [typeof(IMigrationContext)])!;
 
@@ -50,7 +47,7 @@ internal static class ScriptOnlyMigrations
     public static bool TryCollect(IMigration migration, bool up, IMigrationContext context)
     {
         if (migration is not Migration target || Debugger.IsAttached
-            || Bodies.GetOrAdd((migration.GetType(), up), key => Read(key.Type, key.Up)) is not { } calls)
+            || Bodies.GetOrAdd((migration.GetType(), up), static (key, target) => Read(target, key.Up), target) is not { } calls)
         {
             return false;
         }
@@ -75,19 +72,25 @@ internal static class ScriptOnlyMigrations
 
     /// <summary>
     /// The body's calls when Up (or Down) is only script calls on literals and is collected as MigrationBase collects it;
-    /// else null.
+    /// else null. Reflection that cannot answer means the migration runs itself.
     /// </summary>
-    internal static ScriptCall[]? Read(Type type, bool up)
+    internal static ScriptCall[]? Read(Migration migration, bool up)
     {
-        ArgumentNullException.ThrowIfNull(type);
-        if (!typeof(Migration).IsAssignableFrom(type) || type.IsAbstract || type.ContainsGenericParameters
-            || !CollectsAsMigrationBase(type, up ? GetUp : GetDown)
-            || Override(type, up ? UpSlot : DownSlot) is not { } body)
+        ArgumentNullException.ThrowIfNull(migration);
+        var type = migration.GetType();
+        try
+        {
+            // The method a call of Up dispatches to, as GetUpExpressions makes it: not one found by name, which a `new`
+            // Up, an overload or an override under another name (IL allows it) would mislead.
+            return CollectsAsMigrationBase(type, up ? GetUp : GetDown)
+                ? Calls((up ? new Action(migration.Up) : new Action(migration.Down)).Method)
+                : null;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException
+            or BadImageFormatException or MemberAccessException or TypeLoadException)
         {
             return null;
         }
-
-        return Calls(body);
     }
 
     private static bool CollectsAsMigrationBase(Type type, MethodInfo collector)
@@ -95,21 +98,6 @@ internal static class ScriptOnlyMigrations
         var map = type.GetInterfaceMap(typeof(IMigration));
         var at = Array.IndexOf(map.InterfaceMethods, typeof(IMigration).GetMethod(collector.Name));
         return at >= 0 && Same(map.TargetMethods[at], collector);
-    }
-
-    // The method the abstract slot dispatches to: a `new` Up that hides it is not the one GetUpExpressions calls.
-    private static MethodInfo? Override(Type type, MethodInfo slot)
-    {
-        const BindingFlags declared = BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
-        for (var t = type; t is not null && t != typeof(MigrationBase); t = t.BaseType)
-        {
-            if (t.GetMethod(slot.Name, declared, Type.EmptyTypes) is { } method && Same(method.GetBaseDefinition(), slot))
-            {
-                return method;
-            }
-        }
-
-        return null;
     }
 
     private static ScriptCall[]? Calls(MethodInfo method)

@@ -63,12 +63,7 @@ public sealed class MigrationActivatorTests
     [Fact]
     public void Every_migration_of_this_repository_and_of_the_test_samples_comes_out_as_the_activator_makes_it()
     {
-        var types = new[] { typeof(LegacyScript).Assembly, typeof(MigrationActivatorTests).Assembly }
-            .Concat(Db.Samples.Assemblies)
-            .SelectMany(a => a.GetTypes())
-            .Where(t => t is { IsClass: true, IsAbstract: false, ContainsGenericParameters: false }
-                && typeof(IMigration).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
-            .ToList();
+        var types = MigrationClasses.All;
         Assert.Contains(types, t => MigrationActivator.BaseConstructorOnly(t) is not null);
 
         foreach (var type in types)

@@ -23,11 +23,11 @@ public sealed class ScriptOnlyMigrationsTests
     [Fact]
     public void A_body_of_script_calls_on_literals_is_read_call_by_call_in_order()
     {
-        var calls = ScriptOnlyMigrations.Read(typeof(ScriptsInOrder), up: true);
+        var calls = ScriptOnlyMigrations.Read(New(typeof(ScriptsInOrder)), up: true);
 
         ScriptOnlyMigrations.ScriptCall[] expected = [new(false, "SELECT 1"), new(true, "Some.script.sql"), new(false, "SELECT 2")];
         Assert.Equal(expected, calls);
-        Assert.Empty(Assert.IsType<ScriptOnlyMigrations.ScriptCall[]>(ScriptOnlyMigrations.Read(typeof(ScriptsInOrder), up: false)));
+        Assert.Empty(Assert.IsType<ScriptOnlyMigrations.ScriptCall[]>(ScriptOnlyMigrations.Read(New(typeof(ScriptsInOrder)), up: false)));
     }
 
     [Theory]
@@ -35,6 +35,9 @@ public sealed class ScriptOnlyMigrationsTests
     [InlineData(typeof(ScriptsInOrder), false)]
     [InlineData(typeof(InheritsItsUp), true)]
     [InlineData(typeof(InheritsItsUp), false)]
+    [InlineData(typeof(HidesItsUp), true)]
+    [InlineData(typeof(HasAGenericUpBeside), true)]
+    [InlineData(typeof(GenericScripts<int>), true)]
     public void Collecting_a_script_only_body_gives_what_FluentMigrator_collects(Type type, bool up)
     {
         var (fast, fastMigration) = Collect(type, up, fast: true);
@@ -59,7 +62,7 @@ public sealed class ScriptOnlyMigrationsTests
     [InlineData(typeof(OverridesAScriptOnlyUp))]
     public void A_body_that_does_anything_else_is_run_by_the_migration_itself(Type type)
     {
-        Assert.Null(ScriptOnlyMigrations.Read(type, up: true));
+        Assert.Null(ScriptOnlyMigrations.Read(New(type), up: true));
 
         var (fast, _) = Collect(type, up: true, fast: true);
 
@@ -68,11 +71,21 @@ public sealed class ScriptOnlyMigrationsTests
     }
 
     [Fact]
+    public void An_override_of_Up_under_another_name_is_the_body_read_as_dispatch_finds_it()
+    {
+        var type = RenamedOverride();
+
+        Assert.Equal(Collect(type, up: true, fast: false).Result.Expressions, Collect(type, up: true, fast: true).Result.Expressions);
+        var collected = Assert.Single(Collect(type, up: true, fast: true).Result.Expressions);
+        Assert.Contains("from the override", collected, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_release_build_body_without_nops_is_read_as_well()
     {
         var type = ReleaseShaped("Release.up.sql");
 
-        var calls = ScriptOnlyMigrations.Read(type, up: true);
+        var calls = ScriptOnlyMigrations.Read(New(type), up: true);
 
         ScriptOnlyMigrations.ScriptCall[] expected = [new(true, "Release.up.sql")];
         Assert.Equal(expected, calls);
@@ -93,17 +106,12 @@ public sealed class ScriptOnlyMigrationsTests
     [Fact]
     public void Every_migration_of_this_repository_and_of_the_test_samples_collects_as_FluentMigrator_collects_it()
     {
-        var types = new[] { typeof(LegacyScript).Assembly, typeof(ScriptOnlyMigrationsTests).Assembly }
-            .Concat(Db.Samples.Assemblies)
-            .SelectMany(a => a.GetTypes())
-            .Where(t => t is { IsClass: true, IsAbstract: false, ContainsGenericParameters: false }
-                && typeof(Migration).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null && Constructible(t))
-            .ToList();
-        Assert.Contains(types, t => t.Assembly == typeof(LegacyScript).Assembly && ScriptOnlyMigrations.Read(t, up: true) is not null);
+        var types = MigrationClasses.All.Where(t => typeof(Migration).IsAssignableFrom(t) && Constructible(t)).ToList();
+        Assert.Contains(types, t => t.Assembly == typeof(LegacyScript).Assembly && ScriptOnlyMigrations.Read(New(t), up: true) is not null);
 
         foreach (var up in new[] { true, false })
         {
-            foreach (var type in types.Where(t => ScriptOnlyMigrations.Read(t, up) is not null))
+            foreach (var type in types.Where(t => ScriptOnlyMigrations.Read(New(t), up) is not null))
             {
                 Assert.Equal(
                     $"{type.Name} up={up}\n" + string.Join("\n", Collect(type, up, fast: false).Result.Expressions),
@@ -174,6 +182,27 @@ public sealed class ScriptOnlyMigrationsTests
         return type.CreateType();
     }
 
+    private static Migration New(Type type) => (Migration)Activator.CreateInstance(type)!;
+
+    // C# cannot write it; IL (C++/CLI, weavers) can: a method of another name that takes over the base's Up.
+    private static Type RenamedOverride()
+    {
+        var module = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("RenamedOverride"), AssemblyBuilderAccess.Run)
+            .DefineDynamicModule("RenamedOverride");
+        var type = module.DefineType("RenamedOverride", TypeAttributes.Public | TypeAttributes.Sealed, typeof(ScriptOnlyBase));
+        const MethodAttributes attributes = MethodAttributes.Private | MethodAttributes.Virtual | MethodAttributes.HideBySig
+            | MethodAttributes.NewSlot | MethodAttributes.Final;
+        var otherUp = type.DefineMethod("OtherUp", attributes, typeof(void), Type.EmptyTypes);
+        var il = otherUp.GetILGenerator();
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Call, typeof(Migration).GetProperty(nameof(Migration.Execute))!.GetMethod!);
+        il.Emit(OpCodes.Ldstr, "SELECT 'from the override'");
+        il.Emit(OpCodes.Callvirt, typeof(IExecuteExpressionRoot).GetMethod(nameof(IExecuteExpressionRoot.Sql), [typeof(string)])!);
+        il.Emit(OpCodes.Ret);
+        type.DefineMethodOverride(otherUp, typeof(MigrationBase).GetMethod(nameof(MigrationBase.Up))!);
+        return type.CreateType();
+    }
+
     private sealed class EmbeddedScripts : IServiceProvider
     {
         public object? GetService(Type serviceType) =>
@@ -202,6 +231,23 @@ public sealed class ScriptOnlyMigrationsTests
     }
 
     public sealed class InheritsItsUp : ScriptOnlyBase;
+
+    public sealed class HidesItsUp : ScriptOnlyBase
+    {
+        public new void Up() => Create.Table("not collected").WithColumn("id").AsInt32();
+    }
+
+    public sealed class HasAGenericUpBeside : ScriptOnlyBase
+    {
+        public void Up<T>() => Execute.Sql("SELECT '" + typeof(T).Name + "'");
+    }
+
+    public sealed class GenericScripts<T> : Migration
+    {
+        public override void Up() => Execute.Sql("SELECT 'generic'");
+
+        public override void Down() => Execute.Sql("SELECT '" + typeof(T).Name + "'");
+    }
 
     public sealed class OverridesAScriptOnlyUp : ScriptOnlyBase
     {
