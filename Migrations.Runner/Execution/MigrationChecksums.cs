@@ -25,7 +25,8 @@ internal static class MigrationChecksums
 
     /// <summary>
     /// Computed once per process (loaded assemblies cannot change under it), on every core: each migration costs its
-    /// class's first load and its Up's first compilation, which adds up over thousands.
+    /// class's first load and, unless its Up is script-only (<see cref="ScriptOnlyMigrations"/>), that Up's first
+    /// compilation, which adds up over thousands.
     /// </summary>
     public static ChecksumSet ComputeAll(MigrationSet migrations) =>
         Computed.GetValue(migrations, set =>
