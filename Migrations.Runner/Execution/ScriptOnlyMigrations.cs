@@ -20,11 +20,13 @@ namespace Migrations.Runner.Execution;
 /// </summary>
 internal static class ScriptOnlyMigrations
 {
-    private static readonly MethodInfo GetUp =
-        typeof(MigrationBase).GetMethod(nameof(MigrationBase.GetUpExpressions), [typeof(IMigrationContext)])!;
+    private static readonly (MethodInfo Declared, MethodInfo Collector) GetUp = (
+        typeof(IMigration).GetMethod(nameof(IMigration.GetUpExpressions))!,
+        typeof(MigrationBase).GetMethod(nameof(MigrationBase.GetUpExpressions), [typeof(IMigrationContext)])!);
 
-    private static readonly MethodInfo GetDown =
-        typeof(MigrationBase).GetMethod(nameof(MigrationBase.GetDownExpressions), [typeof(IMigrationContext)])!;
+    private static readonly (MethodInfo Declared, MethodInfo Collector) GetDown = (
+        typeof(IMigration).GetMethod(nameof(IMigration.GetDownExpressions))!,
+        typeof(MigrationBase).GetMethod(nameof(MigrationBase.GetDownExpressions), [typeof(IMigrationContext)])!);
 
     private static readonly MethodInfo ExecuteGetter = typeof(Migration).GetProperty(nameof(Migration.Execute))!.GetMethod!;
 
@@ -93,11 +95,13 @@ internal static class ScriptOnlyMigrations
         }
     }
 
-    private static bool CollectsAsMigrationBase(Type type, MethodInfo collector)
+    // The interface map says which method IMigration's call reaches: a re-implementation of the interface, in any
+    // language, is seen there.
+    private static bool CollectsAsMigrationBase(Type type, (MethodInfo Declared, MethodInfo Collector) expressions)
     {
         var map = type.GetInterfaceMap(typeof(IMigration));
-        var at = Array.IndexOf(map.InterfaceMethods, typeof(IMigration).GetMethod(collector.Name));
-        return at >= 0 && Same(map.TargetMethods[at], collector);
+        var at = Array.IndexOf(map.InterfaceMethods, expressions.Declared);
+        return at >= 0 && Same(map.TargetMethods[at], expressions.Collector);
     }
 
     private static ScriptCall[]? Calls(MethodInfo method)
